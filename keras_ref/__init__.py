@@ -1,0 +1,29 @@
+"""keras_ref: the Keras 2.2.4 optimizers, losses and metrics, exactly, on Keras 3.
+
+>>> import keras_ref
+>>> model.compile(optimizer=keras_ref.Nadam(), loss="mse")  # doctest: +SKIP
+"""
+
+from keras_ref import optimizers as optimizers
+from keras_ref import reference as reference
+from keras_ref._version import __version__ as __version__
+from keras_ref.optimizers import SGD as SGD
+from keras_ref.optimizers import Adadelta as Adadelta
+from keras_ref.optimizers import Adagrad as Adagrad
+from keras_ref.optimizers import Adam as Adam
+from keras_ref.optimizers import Adamax as Adamax
+from keras_ref.optimizers import Nadam as Nadam
+from keras_ref.optimizers import RMSprop as RMSprop
+
+__all__ = [
+    "SGD",
+    "Adadelta",
+    "Adagrad",
+    "Adam",
+    "Adamax",
+    "Nadam",
+    "RMSprop",
+    "__version__",
+    "optimizers",
+    "reference",
+]

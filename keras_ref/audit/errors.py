@@ -1,0 +1,47 @@
+"""Error measures between a result and its reference: relative error and ULP distance."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def max_relative_error(result: Sequence[np.ndarray], reference: Sequence[np.ndarray]) -> float:
+    """Normwise relative error ``max|x - r| / max|r|``, worst over the arrays (0 when equal).
+
+    Normwise, not elementwise: an element that passes near zero would otherwise turn one
+    rounding of its neighbours into an arbitrarily large "relative" error.
+    """
+    worst = 0.0
+    for x, r in zip(result, reference):
+        x, r = np.asarray(x, np.float64), np.asarray(r, np.float64)
+        if x.shape != r.shape:
+            raise ValueError(f"shape mismatch: {x.shape} vs {r.shape}")
+        same = (x == r) | (np.isnan(x) & np.isnan(r))
+        if same.all():
+            continue
+        err = np.max(np.abs(np.where(same, 0.0, x - r)))
+        scale = np.max(np.abs(np.where(np.isfinite(r), r, 0.0)))
+        worst = max(worst, float(err / scale) if scale > 0 else float("inf"))
+    return worst
+
+
+def _ordered_ints(x: np.ndarray) -> np.ndarray:
+    """Map floats to integers whose difference counts the representable values between them."""
+    bits = {2: np.int16, 4: np.int32, 8: np.int64}[x.dtype.itemsize]
+    i = x.view(bits).astype(np.int64)
+    return np.where(i < 0, np.iinfo(bits).min - i, i)
+
+
+def max_ulp_distance(result: Sequence[np.ndarray], reference: Sequence[np.ndarray], dtype) -> int:
+    """Largest number of `dtype` steps between result and reference (both rounded to `dtype`)."""
+    worst = 0
+    for x, r in zip(result, reference):
+        x, r = np.asarray(x).astype(dtype), np.asarray(r).astype(dtype)
+        both_nan = np.isnan(x) & np.isnan(r)
+        d = np.abs(_ordered_ints(x) - _ordered_ints(r))
+        d = np.where(both_nan, 0, d)
+        if d.size:
+            worst = max(worst, int(np.max(d)))
+    return worst

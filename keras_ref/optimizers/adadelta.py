@@ -1,0 +1,61 @@
+"""Legacy Adadelta with a learning rate (default 1.0)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+from keras import ops
+
+from keras_ref import _validation as check
+from keras_ref._numerics import constant
+from keras_ref.optimizers.base import LearningRate, LegacyOptimizer, resolve_epsilon
+
+
+@keras.saving.register_keras_serializable(package="keras_ref")
+class Adadelta(LegacyOptimizer):
+    """Adadelta, as in Keras 2.2.4.
+
+    ``a <- rho * a + (1 - rho) * g**2``; ``u = g * sqrt(d + eps) / sqrt(a + eps)``;
+    ``p <- p - lr_k * u``; ``d <- rho * d + (1 - rho) * u**2``.
+
+    Defaults: ``lr=1.0, rho=0.95, epsilon=None (keras.config.epsilon()), decay=0.0``.
+    Same update as stock Keras 3 `Adadelta` given ``learning_rate=1.0`` (stock default 0.001).
+    """
+
+    default_lr = 1.0
+    _slot_names = ("accumulator", "delta_accumulator")
+
+    def __init__(
+        self,
+        lr: LearningRate | None = None,
+        rho: float = 0.95,
+        epsilon: float | None = None,
+        decay: float = 0.0,
+        **kwargs: Any,
+    ) -> None:
+        owner = type(self).__name__
+        rho = check.in_range("rho", rho, 0.0, 1.0, owner=owner, closed_high=True)
+        epsilon = resolve_epsilon(epsilon, owner=owner)
+        super().__init__(lr, decay=decay, **kwargs)
+        self.rho = rho
+        self.epsilon = epsilon
+
+    def update_step(self, gradient, variable, learning_rate) -> None:
+        dtype = variable.dtype
+        g = ops.cast(gradient, dtype)
+        lr = self._decayed_lr(learning_rate, dtype)
+        # Legacy keeps this rho a Python float: `1 - rho` is exact before it is rounded.
+        rho, one_minus_rho = constant(self.rho, dtype), constant(1.0 - self.rho, dtype)
+        eps = constant(self.epsilon, dtype)
+        a, d = self._slots(variable)
+        a_new = rho * a + one_minus_rho * ops.square(g)
+        self.assign(a, a_new)
+        update = g * ops.sqrt(d + eps) / ops.sqrt(a_new + eps)
+        self.assign_sub(variable, lr * update)
+        self.assign(d, rho * d + one_minus_rho * ops.square(update))
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.update(rho=self.rho, epsilon=self.epsilon)
+        return config

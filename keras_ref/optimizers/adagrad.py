@@ -1,0 +1,51 @@
+"""Legacy Adagrad: accumulator from zero, epsilon outside the square root."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+from keras import ops
+
+from keras_ref._numerics import constant
+from keras_ref.optimizers.base import LearningRate, LegacyOptimizer, resolve_epsilon
+
+
+@keras.saving.register_keras_serializable(package="keras_ref")
+class Adagrad(LegacyOptimizer):
+    """Adagrad, as in Keras 2.2.4.
+
+    ``a <- a + g**2`` (``a`` starts at 0); ``p <- p - lr_k * g / (sqrt(a) + eps)``.
+
+    Defaults: ``lr=0.01, epsilon=None (keras.config.epsilon()), decay=0.0``.
+    Differs from stock Keras 3: stock starts ``a`` at 0.1, puts eps inside the root and defaults
+    to lr=0.001; its first default step is 10-300x smaller (no stock equivalent).
+    """
+
+    default_lr = 0.01
+    _slot_names = ("accumulator",)
+
+    def __init__(
+        self,
+        lr: LearningRate | None = None,
+        epsilon: float | None = None,
+        decay: float = 0.0,
+        **kwargs: Any,
+    ) -> None:
+        epsilon = resolve_epsilon(epsilon, owner=type(self).__name__)
+        super().__init__(lr, decay=decay, **kwargs)
+        self.epsilon = epsilon
+
+    def update_step(self, gradient, variable, learning_rate) -> None:
+        dtype = variable.dtype
+        g = ops.cast(gradient, dtype)
+        lr = self._decayed_lr(learning_rate, dtype)
+        (a,) = self._slots(variable)
+        a_new = a + ops.square(g)
+        self.assign(a, a_new)
+        self.assign_sub(variable, lr * g / (ops.sqrt(a_new) + constant(self.epsilon, dtype)))
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.update(epsilon=self.epsilon)
+        return config

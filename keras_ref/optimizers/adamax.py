@@ -1,0 +1,63 @@
+"""Legacy Adamax (Adam with the infinity norm)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+from keras import ops
+
+from keras_ref import _validation as check
+from keras_ref._numerics import constant, maximum
+from keras_ref.optimizers.base import LearningRate, LegacyOptimizer, resolve_epsilon
+
+
+@keras.saving.register_keras_serializable(package="keras_ref")
+class Adamax(LegacyOptimizer):
+    """Adamax, as in Keras 2.2.4.
+
+    ``lr_t = lr_k / (1 - b1**t)``; ``m <- b1*m + (1-b1)*g``; ``u <- max(b2*u, |g|)``;
+    ``p <- p - lr_t * m / (u + eps)``.
+
+    Defaults: ``lr=0.002, beta_1=0.9, beta_2=0.999, epsilon=None, decay=0.0``.
+    Same update as stock Keras 3 `Adamax` given ``learning_rate=0.002`` (stock default 0.001),
+    up to rounding.
+    """
+
+    default_lr = 0.002
+    _slot_names = ("m", "u")
+
+    def __init__(
+        self,
+        lr: LearningRate | None = None,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float | None = None,
+        decay: float = 0.0,
+        **kwargs: Any,
+    ) -> None:
+        owner = type(self).__name__
+        beta_1 = check.in_range("beta_1", beta_1, 0.0, 1.0, owner=owner, closed_high=False)
+        beta_2 = check.in_range("beta_2", beta_2, 0.0, 1.0, owner=owner, closed_high=False)
+        epsilon = resolve_epsilon(epsilon, owner=owner)
+        super().__init__(lr, decay=decay, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+
+    def update_step(self, gradient, variable, learning_rate) -> None:
+        dtype = variable.dtype
+        g = ops.cast(gradient, dtype)
+        lr = self._decayed_lr(learning_rate, dtype)
+        b1, b2 = constant(self.beta_1, dtype), constant(self.beta_2, dtype)
+        t = ops.cast(self.iterations, dtype) + 1
+        lr_t = lr / (1 - ops.power(b1, t))
+        m, u = self._slots(variable)
+        m_new = b1 * m + (1 - b1) * g
+        u_new = maximum(b2 * u, ops.abs(g))
+        self.assign(m, m_new)
+        self.assign(u, u_new)
+        self.assign_sub(variable, lr_t * m_new / (u_new + constant(self.epsilon, dtype)))
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.update(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
+        return config

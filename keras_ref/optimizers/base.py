@@ -1,0 +1,219 @@
+"""What every legacy optimizer shares: `lr`/`learning_rate`, `decay`, `epsilon=None`, clipping.
+
+Legacy rules (legacy-spec §1):
+
+- ``lr_k = lr * (1 / (1 + decay * k))``, ``k`` = completed steps (step 1 uses ``lr``);
+- ``epsilon=None`` is resolved once, at construction, to ``keras.config.epsilon()``;
+- ``clipnorm=c`` scales *every* gradient by ``c / n`` when the global norm
+  ``n = sqrt(sum_i sum(g_i**2)) >= c``; then ``clipvalue=v`` clips each gradient to ``[-v, v]``;
+- hyper-parameters meet tensors in the variable's dtype, rounded once from the exact Python value,
+  so float32 reproduces the legacy float32 arithmetic and float64 is exact.
+
+Keras 3's own options (`global_clipnorm`, `weight_decay`, `use_ema`, `loss_scale_factor`,
+`gradient_accumulation_steps`, `name`) are passed through to `keras.optimizers.Optimizer`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import keras
+from keras import ops
+
+from keras_ref import _validation as check
+from keras_ref._backend_specific import float64_supported
+from keras_ref._numerics import constant
+
+LearningRate = float | keras.optimizers.schedules.LearningRateSchedule | Callable[[], Any]
+
+KERAS3_KEYWORDS = frozenset(
+    {
+        "name",
+        "weight_decay",
+        "global_clipnorm",
+        "use_ema",
+        "ema_momentum",
+        "ema_overwrite_frequency",
+        "loss_scale_factor",
+        "gradient_accumulation_steps",
+    }
+)
+LEGACY_KEYWORDS = frozenset({"learning_rate", "clipnorm", "clipvalue"})
+
+
+def legacy_clip_gradients(grads: list, clipnorm: float | None, clipvalue: float | None) -> list:
+    """Legacy clipping: global-norm ``g * (c / n)`` when ``n >= c``, then ``clip(g, -v, v)``."""
+    if clipnorm and clipnorm > 0:
+        dtypes = {keras.backend.standardize_dtype(g.dtype) for g in grads}
+        norm_dtype = "float64" if "float64" in dtypes else "float32"
+        squared = [ops.cast(ops.sum(ops.square(g)), norm_dtype) for g in grads]
+        total = squared[0]
+        for s in squared[1:]:
+            total = total + s
+        norm = ops.sqrt(total)
+        c = constant(clipnorm, norm_dtype)
+        scale = c / norm
+        clip = norm >= c
+        grads = [ops.where(clip, g * ops.cast(scale, g.dtype), g) for g in grads]
+    if clipvalue and clipvalue > 0:
+        grads = [
+            ops.clip(g, constant(-clipvalue, g.dtype), constant(clipvalue, g.dtype)) for g in grads
+        ]
+    return grads
+
+
+class LegacyOptimizer(keras.optimizers.Optimizer):
+    """Base class of the seven legacy optimizers (not an optimizer by itself)."""
+
+    default_lr: ClassVar[float]
+    has_decay: ClassVar[bool] = True
+    _slot_names: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, lr: LearningRate | None, *, decay: float = 0.0, **kwargs: Any) -> None:
+        owner = type(self).__name__
+        learning_rate = kwargs.pop("learning_rate", None)
+        clipnorm = check.optional_non_negative(
+            "clipnorm", kwargs.pop("clipnorm", None), owner=owner
+        )
+        clipvalue = check.optional_non_negative(
+            "clipvalue", kwargs.pop("clipvalue", None), owner=owner
+        )
+        own = set(inspect.signature(type(self).__init__).parameters) - {"self", "kwargs"}
+        check.unknown_keywords(owner, kwargs, KERAS3_KEYWORDS | LEGACY_KEYWORDS | own)
+        global_clipnorm = check.optional_non_negative(
+            "global_clipnorm", kwargs.pop("global_clipnorm", None), owner=owner
+        )
+        if clipnorm and global_clipnorm:
+            raise ValueError(
+                f"{owner}: set `clipnorm` (legacy global-norm clipping) or `global_clipnorm`, not "
+                f"both; got clipnorm={clipnorm}, global_clipnorm={global_clipnorm}."
+            )
+        lr = _resolve_learning_rate(owner, lr, learning_rate, self.default_lr)
+        decay = check.non_negative("decay", decay, owner=owner)
+        super().__init__(learning_rate=lr, global_clipnorm=global_clipnorm, **kwargs)
+        self.decay = decay
+        self.clipnorm = clipnorm
+        self.clipvalue = clipvalue
+        if isinstance(lr, float):
+            self._hold_learning_rate_in_float64(lr)
+
+    def _hold_learning_rate_in_float64(self, lr: float) -> None:
+        """Keep a float `lr` exactly, so float64 variables see the exact value (spec §1).
+
+        Each step casts it to the variable's dtype: float32 variables get ``fl32(lr)``, as legacy.
+        """
+        old = self._learning_rate
+        if old.dtype == "float64" or not float64_supported():
+            return
+        self._untrack_variable(old)
+        with keras.name_scope(self.name):
+            exact = keras.Variable(
+                lr,
+                name="learning_rate",
+                dtype="float64",
+                trainable=False,
+                aggregation="only_first_replica",
+            )
+        self._track_variable(exact)
+        self._learning_rate = exact
+
+    # -- legacy names -------------------------------------------------------------------------
+    @property
+    def lr(self):
+        """Legacy name of `learning_rate` (the base rate, before `decay`)."""
+        return self.learning_rate
+
+    @lr.setter
+    def lr(self, value) -> None:
+        self.learning_rate = value
+
+    # -- building -----------------------------------------------------------------------------
+    def build(self, var_list: list) -> None:
+        if self.built:
+            return
+        for variable in var_list:
+            if "float" not in str(variable.dtype):
+                raise TypeError(
+                    f"{type(self).__name__} can only update floating-point variables; "
+                    f"`{getattr(variable, 'path', variable.name)}` has dtype {variable.dtype}."
+                )
+        super().build(var_list)
+        slots = self.add_optimizer_variables(var_list, list(self._slot_names))
+        for slot_name, variables in zip(self._slot_names, slots):
+            setattr(self, f"_{slot_name}", variables)
+
+    def _slots(self, variable) -> list:
+        """This variable's slot variables, in `_slot_names` order."""
+        index = self._get_variable_index(variable)
+        return [getattr(self, f"_{name}")[index] for name in self._slot_names]
+
+    # -- the step -----------------------------------------------------------------------------
+    def _clip_gradients(self, grads: list) -> list:
+        grads = legacy_clip_gradients(grads, self.clipnorm, None)
+        if self.global_clipnorm and self.global_clipnorm > 0:
+            grads = _keras3_clip_by_global_norm(grads, self.global_clipnorm)
+        return legacy_clip_gradients(grads, None, self.clipvalue)
+
+    def _decayed_lr(self, learning_rate, dtype: str):
+        """``lr * (1 / (1 + decay * k))`` in `dtype`; just ``lr`` when decay is 0 (as legacy)."""
+        lr = ops.cast(learning_rate, dtype)
+        if self.decay > 0:
+            k = ops.cast(self.iterations, dtype)
+            lr = lr * (1.0 / (1.0 + constant(self.decay, dtype) * k))
+        return lr
+
+    # -- config -------------------------------------------------------------------------------
+    def get_config(self) -> dict:
+        config = super().get_config()
+        if self.has_decay:
+            config["decay"] = self.decay
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects=None):
+        config = dict(config)
+        if isinstance(config.get("lr"), dict):
+            config["lr"] = keras.saving.deserialize_keras_object(
+                config["lr"], custom_objects=custom_objects
+            )
+        return super().from_config(config, custom_objects=custom_objects)
+
+
+def resolve_epsilon(epsilon: float | None, *, owner: str) -> float:
+    """Legacy ``epsilon=None``: ``keras.config.epsilon()`` read now, at construction."""
+    if epsilon is None:
+        return float(keras.config.epsilon())
+    return check.non_negative("epsilon", epsilon, owner=owner)
+
+
+def _resolve_learning_rate(owner: str, lr, learning_rate, default: float):
+    """One learning rate from the legacy `lr` and the Keras 3 `learning_rate`."""
+    if lr is not None and learning_rate is not None and not _same_rate(lr, learning_rate):
+        raise ValueError(
+            f"{owner}: `lr` and `learning_rate` are synonyms; got different values "
+            f"lr={lr!r} and learning_rate={learning_rate!r}. Pass only one."
+        )
+    value = lr if lr is not None else learning_rate
+    if value is None:
+        return default
+    if isinstance(value, keras.optimizers.schedules.LearningRateSchedule) or (
+        callable(value) and not isinstance(value, (int, float))
+    ):
+        return value
+    return check.non_negative("lr", value, owner=owner)
+
+
+def _same_rate(a, b) -> bool:
+    try:
+        return float(a) == float(b)
+    except (TypeError, ValueError):
+        return a is b
+
+
+def _keras3_clip_by_global_norm(grads: list, clip_norm: float) -> list:
+    """Keras 3's `global_clipnorm`, computed by Keras 3 itself."""
+    from keras.src.optimizers.base_optimizer import clip_by_global_norm
+
+    return clip_by_global_norm(grads, clip_norm)

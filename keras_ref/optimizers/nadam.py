@@ -1,0 +1,112 @@
+"""Legacy Nadam with its momentum schedule (`schedule_decay`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+from keras import ops
+
+from keras_ref import _validation as check
+from keras_ref._numerics import constant
+from keras_ref.optimizers.base import LearningRate, LegacyOptimizer, resolve_epsilon
+
+
+@keras.saving.register_keras_serializable(package="keras_ref")
+class Nadam(LegacyOptimizer):
+    """Nadam, as in Keras 2.2.4 (no `decay`).
+
+    ``mu_t = b1 * (1 - 0.5 * 0.96**(t * sd))``; ``S_t = S_{t-1} * mu_t`` (one scalar
+    ``m_schedule`` per optimizer, saved with its variables); ``m <- b1*m + (1-b1)*g``;
+    ``v <- b2*v + (1-b2)*g**2``; ``p <- p - lr * mbar / (sqrt(v / (1 - b2**t)) + eps)`` with
+    ``mbar = (1 - mu_t) * g / (1 - S_t) + mu_{t+1} * m / (1 - S_t * mu_{t+1})``.
+
+    Defaults: ``lr=0.002, beta_1=0.9, beta_2=0.999, epsilon=None, schedule_decay=0.004``.
+    Differs from stock Keras 3: stock Nadam is this update with ``schedule_decay=1.0`` (its
+    ``mu_100`` is 0.892 against the legacy 0.457) and defaults to lr=0.001.
+    """
+
+    default_lr = 0.002
+    has_decay = False
+    _slot_names = ("m", "v")
+
+    def __init__(
+        self,
+        lr: LearningRate | None = None,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float | None = None,
+        schedule_decay: float = 0.004,
+        **kwargs: Any,
+    ) -> None:
+        owner = type(self).__name__
+        if "decay" in kwargs:
+            raise TypeError(
+                f"{owner} has no `decay` argument (legacy Nadam never had one); its momentum "
+                f"schedule is `schedule_decay` (a float >= 0, default 0.004)."
+            )
+        beta_1 = check.in_range("beta_1", beta_1, 0.0, 1.0, owner=owner, closed_high=False)
+        beta_2 = check.in_range("beta_2", beta_2, 0.0, 1.0, owner=owner, closed_high=False)
+        epsilon = resolve_epsilon(epsilon, owner=owner)
+        schedule_decay = check.non_negative("schedule_decay", schedule_decay, owner=owner)
+        super().__init__(lr, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+        self.schedule_decay = schedule_decay
+
+    def build(self, var_list: list) -> None:
+        if self.built:
+            return
+        super().build(var_list)
+        dtypes = {keras.backend.standardize_dtype(v.dtype) for v in var_list}
+        dtype = "float64" if "float64" in dtypes else "float32"
+        self._m_schedule = self.add_variable(
+            shape=(),
+            initializer="ones",
+            dtype=dtype,
+            aggregation="only_first_replica",
+            name="m_schedule",
+        )
+
+    def _momentum_cache(self, step, dtype: str):
+        """``mu_step = b1 * (1 - 0.5 * 0.96**(step * sd))`` in `dtype`."""
+        decay_base = constant(0.96, dtype)
+        sd = constant(self.schedule_decay, dtype)
+        return constant(self.beta_1, dtype) * (1 - 0.5 * ops.power(decay_base, step * sd))
+
+    def _backend_update_step(self, grads, trainable_variables, learning_rate) -> None:
+        # m_schedule advances once per step, before any variable's update reads it.
+        dtype = self._m_schedule.dtype
+        t = ops.cast(self.iterations, dtype) + 1
+        self.assign(self._m_schedule, self._m_schedule * self._momentum_cache(t, dtype))
+        super()._backend_update_step(grads, trainable_variables, learning_rate)
+
+    def update_step(self, gradient, variable, learning_rate) -> None:
+        dtype = variable.dtype
+        g = ops.cast(gradient, dtype)
+        lr = ops.cast(learning_rate, dtype)
+        b1, b2 = constant(self.beta_1, dtype), constant(self.beta_2, dtype)
+        t = ops.cast(self.iterations, dtype) + 1
+        mu_t = self._momentum_cache(t, dtype)
+        mu_next = self._momentum_cache(t + 1, dtype)
+        schedule = ops.cast(self._m_schedule, dtype)  # S_t, advanced this step
+        schedule_next = schedule * mu_next
+        m, v = self._slots(variable)
+        g_prime = g / (1 - schedule)
+        m_new = b1 * m + (1 - b1) * g
+        m_prime = m_new / (1 - schedule_next)
+        v_new = b2 * v + (1 - b2) * ops.square(g)
+        v_prime = v_new / (1 - ops.power(b2, t))
+        m_bar = (1 - mu_t) * g_prime + mu_next * m_prime
+        self.assign(m, m_new)
+        self.assign(v, v_new)
+        self.assign_sub(variable, lr * m_bar / (ops.sqrt(v_prime) + constant(self.epsilon, dtype)))
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.update(
+            beta_1=self.beta_1,
+            beta_2=self.beta_2,
+            epsilon=self.epsilon,
+            schedule_decay=self.schedule_decay,
+        )
+        return config

@@ -1,0 +1,57 @@
+"""Legacy RMSprop: epsilon outside the square root."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+from keras import ops
+
+from keras_ref import _validation as check
+from keras_ref._numerics import constant
+from keras_ref.optimizers.base import LearningRate, LegacyOptimizer, resolve_epsilon
+
+
+@keras.saving.register_keras_serializable(package="keras_ref")
+class RMSprop(LegacyOptimizer):
+    """RMSprop, as in Keras 2.2.4.
+
+    ``a <- rho * a + (1 - rho) * g**2``; ``p <- p - lr_k * g / (sqrt(a) + eps)``.
+
+    Defaults: ``lr=0.001, rho=0.9, epsilon=None (keras.config.epsilon()), decay=0.0``.
+    Differs from stock Keras 3: stock puts eps *inside* the root, ``g / sqrt(a + eps)``; its
+    step is 0.71x this one at |g| ~ 1e-3 and 0.10x at |g| ~ 1e-4 (no stock equivalent).
+    """
+
+    default_lr = 0.001
+    _slot_names = ("accumulator",)
+
+    def __init__(
+        self,
+        lr: LearningRate | None = None,
+        rho: float = 0.9,
+        epsilon: float | None = None,
+        decay: float = 0.0,
+        **kwargs: Any,
+    ) -> None:
+        owner = type(self).__name__
+        rho = check.in_range("rho", rho, 0.0, 1.0, owner=owner, closed_high=True)
+        epsilon = resolve_epsilon(epsilon, owner=owner)
+        super().__init__(lr, decay=decay, **kwargs)
+        self.rho = rho
+        self.epsilon = epsilon
+
+    def update_step(self, gradient, variable, learning_rate) -> None:
+        dtype = variable.dtype
+        g = ops.cast(gradient, dtype)
+        lr = self._decayed_lr(learning_rate, dtype)
+        rho = constant(self.rho, dtype)  # a float32 variable in legacy: 1 - rho is rounded
+        (a,) = self._slots(variable)
+        a_new = rho * a + (1 - rho) * ops.square(g)
+        self.assign(a, a_new)
+        self.assign_sub(variable, lr * g / (ops.sqrt(a_new) + constant(self.epsilon, dtype)))
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.update(rho=self.rho, epsilon=self.epsilon)
+        return config

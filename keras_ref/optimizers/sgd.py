@@ -1,0 +1,60 @@
+"""Legacy SGD with momentum, Nesterov momentum and learning-rate decay."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+
+from keras_ref import _validation as check
+from keras_ref._numerics import constant
+from keras_ref.optimizers.base import LearningRate, LegacyOptimizer
+
+
+@keras.saving.register_keras_serializable(package="keras_ref")
+class SGD(LegacyOptimizer):
+    """Stochastic gradient descent, as in Keras 2.2.4.
+
+    ``v = momentum * m - lr_k * g``; ``m <- v``; ``p <- p + v``, or with Nesterov
+    ``p <- p + momentum * v - lr_k * g``; ``lr_k = lr / (1 + decay * k)``.
+
+    Defaults: ``lr=0.01, momentum=0.0, decay=0.0, nesterov=False``.
+    Same update as stock Keras 3 `SGD`; legacy `decay` is stock
+    ``learning_rate=InverseTimeDecay(lr, 1, decay)``.
+    """
+
+    default_lr = 0.01
+    _slot_names = ("moment",)
+
+    def __init__(
+        self,
+        lr: LearningRate | None = None,
+        momentum: float = 0.0,
+        decay: float = 0.0,
+        nesterov: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        owner = type(self).__name__
+        momentum = check.in_range("momentum", momentum, 0.0, 1.0, owner=owner, closed_high=True)
+        nesterov = check.boolean("nesterov", nesterov, owner=owner)
+        super().__init__(lr, decay=decay, **kwargs)
+        self.momentum = momentum
+        self.nesterov = nesterov
+
+    def update_step(self, gradient, variable, learning_rate) -> None:
+        dtype = variable.dtype
+        g = keras.ops.cast(gradient, dtype)
+        lr = self._decayed_lr(learning_rate, dtype)
+        momentum = constant(self.momentum, dtype)
+        (m,) = self._slots(variable)
+        v = momentum * m - lr * g
+        self.assign(m, v)
+        if self.nesterov:
+            self.assign(variable, variable + momentum * v - lr * g)
+        else:
+            self.assign_add(variable, v)
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.update(momentum=self.momentum, nesterov=self.nesterov)
+        return config

@@ -1,0 +1,9 @@
+"""Independent NumPy transcriptions of the legacy formulas (legacy-spec §1-4).
+
+Nothing here imports Keras or the rest of keras_ref: these are the oracles that the parity suite
+and `keras-ref audit` compare keras_ref (and stock Keras 3) against.
+"""
+
+from keras_ref.reference import optimizers as optimizers
+
+__all__ = ["optimizers"]
