@@ -195,14 +195,14 @@ def _resolve_learning_rate(owner: str, lr, learning_rate, default: float):
             f"{owner}: `lr` and `learning_rate` are synonyms; got different values "
             f"lr={lr!r} and learning_rate={learning_rate!r}. Pass only one."
         )
-    value = lr if lr is not None else learning_rate
+    name, value = ("lr", lr) if lr is not None else ("learning_rate", learning_rate)
     if value is None:
         return default
     if isinstance(value, keras.optimizers.schedules.LearningRateSchedule) or (
         callable(value) and not isinstance(value, (int, float))
     ):
         return value
-    return check.non_negative("lr", value, owner=owner)
+    return check.non_negative(name, value, owner=owner)
 
 
 def _same_rate(a, b) -> bool:
