@@ -45,3 +45,19 @@ def max_ulp_distance(result: Sequence[np.ndarray], reference: Sequence[np.ndarra
         if d.size:
             worst = max(worst, int(np.max(d)))
     return worst
+
+
+def trajectory_relative_error(
+    result: Sequence[Sequence[np.ndarray]], reference: Sequence[Sequence[np.ndarray]]
+) -> float:
+    """Normwise relative error of whole trajectories, one parameter at a time.
+
+    Each parameter's steps are stacked before `max_relative_error`, so the scale is the
+    parameter's largest magnitude over the run: a scalar that crosses zero on some step does
+    not turn that step's rounding into a huge relative error.
+    """
+    if len(result) != len(reference):
+        raise ValueError(f"trajectory lengths differ: {len(result)} vs {len(reference)}")
+    stacked = [np.stack([step[i] for step in result]) for i in range(len(result[0]))]
+    stacked_ref = [np.stack([step[i] for step in reference]) for i in range(len(reference[0]))]
+    return max_relative_error(stacked, stacked_ref)
