@@ -7,6 +7,7 @@ trajectory is compared, not only the end point.
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 import pytest
 from conftest import dtype_params, record
@@ -87,3 +88,22 @@ def test_clipnorm_is_global_and_runs_before_clipvalue(dtype):
     np.testing.assert_allclose([p[0] for p in ours[0]], [-0.6, -0.7], rtol=1e-7)  # 1 ulp
     per_variable = run_optimizer(optimizers.SGD(lr=1.0, clipnorm=4.5), [np.zeros(1)] * 2, g, dtype)
     np.testing.assert_allclose([p[0] for p in per_variable[0]], [-2.7, -3.6], rtol=1e-7)
+
+
+@pytest.mark.parametrize("dtype", dtype_params())
+def test_decay_applies_on_top_of_a_schedule(dtype):
+    """lr_k = schedule(k) * (1 / (1 + decay * k)), k = completed steps."""
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.5, decay_steps=1, decay_rate=0.5)
+    g = [[np.array([1.0])] for _ in range(3)]
+    ours = run_optimizer(optimizers.SGD(lr=schedule, decay=1.0), [np.zeros(1)], g, dtype)
+    expected = -np.cumsum([0.5 * 0.5**k / (1 + k) for k in range(3)])
+    rtol = 1e-7 if dtype == "float32" else 1e-15  # the schedule itself computes in float32
+    np.testing.assert_allclose([float(p[0][0]) for p in ours], expected, rtol=rtol)
+
+
+def test_gradient_accumulation_counts_decay_in_updates():
+    """With gradient_accumulation_steps=2 the decay step k counts applied updates, not calls."""
+    g = [[np.array([1.0])] for _ in range(4)]
+    opt = optimizers.SGD(lr=1.0, decay=1.0, gradient_accumulation_steps=2)
+    ours = run_optimizer(opt, [np.zeros(1)], g, "float32")
+    np.testing.assert_allclose([float(p[0][0]) for p in ours], [0.0, -1.0, -1.0, -1.5])
