@@ -25,3 +25,62 @@ def backend_version() -> str:
     if module is None:
         return "unknown"
     return __import__(module).__version__
+
+
+def gpu_available() -> bool:
+    """Whether the current backend sees a GPU."""
+    name = keras.backend.backend()
+    if name == "tensorflow":
+        import tensorflow as tf
+
+        return bool(tf.config.list_physical_devices("GPU"))
+    if name == "jax":
+        import jax
+
+        return any(d.platform == "gpu" for d in jax.devices())
+    if name == "torch":
+        import torch
+
+        return bool(torch.cuda.is_available())
+    return False
+
+
+def disable_tf32() -> None:
+    """Full float32 matrix products on GPU: TF32 off for the current backend."""
+    name = keras.backend.backend()
+    if name == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.experimental.enable_tensor_float_32_execution(False)
+    elif name == "jax":
+        import jax
+
+        jax.config.update("jax_default_matmul_precision", "highest")
+    elif name == "torch":
+        import torch
+
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+
+
+def device_name(device: str) -> str:
+    """A human description of `device` ("cpu" or "gpu") as the current backend sees it."""
+    import platform
+
+    if device == "cpu":
+        return platform.processor() or platform.machine()
+    name = keras.backend.backend()
+    if name == "torch":
+        import torch
+
+        return torch.cuda.get_device_name(0)
+    if name == "jax":
+        import jax
+
+        return next(d.device_kind for d in jax.devices() if d.platform == "gpu")
+    if name == "tensorflow":
+        import tensorflow as tf
+
+        gpu = tf.config.list_physical_devices("GPU")[0]
+        return tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name)
+    return "gpu"

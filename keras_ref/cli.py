@@ -18,7 +18,20 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"keras-ref {__version__}")
-    parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    audit = commands.add_parser(
+        "audit",
+        help="measure keras_ref against the legacy formulas and stock Keras 3",
+        description=(
+            "Run every legacy optimizer (over its configuration grid), loss and metric on the "
+            "chosen backend(s) and device(s); compare with an independent NumPy reference of "
+            "the legacy formula and with stock Keras 3. Exit status 1 if any row fails."
+        ),
+    )
+    from keras_ref.audit import command as audit_command
+
+    audit_command.add_arguments(audit)
+    audit.set_defaults(run=audit_command.run)
     return parser
 
 
@@ -28,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    return 0
+    return args.run(args)
 
 
 if __name__ == "__main__":

@@ -13,25 +13,17 @@ import pytest
 from conftest import dtype_params, record
 
 from keras_ref import optimizers
-from keras_ref.audit import max_ulp_distance, run_optimizer
+from keras_ref.audit import max_ulp_distance, run_optimizer, tolerances
 from keras_ref.audit.errors import trajectory_relative_error
 from keras_ref.audit.grid import OPTIMIZER_GRID
 from keras_ref.reference import optimizers as reference
 
 CASES = [(name, label) for name, grid in OPTIMIZER_GRID.items() for label in grid]
 
-# Errors are normwise over each parameter's whole trajectory (`trajectory_relative_error`).
-# float64: the bound. Measured: <= 2.1e-16 on tensorflow, jax and torch.
-FLOAT64_REL = 1e-12
-# float32 vs the float32 replay of legacy arithmetic: measured max 1.2e-7 on tensorflow and jax
-# (Nadam), 2.3e-7 on torch (Adadelta: torch's CPU float32 sqrt is not correctly rounded,
-# sqrt(0.6050636f) comes out 1 ulp low).
-FLOAT32_REL_VS_REPLAY = 1e-6
-# float32 vs the exact float64 formula: measured max 5.8e-7 on all three (Adam amsgrad+clip).
-FLOAT32_REL_VS_EXACT = 2e-6
-# One step from the same state, float32: measured <= 1 ulp on tensorflow and jax (pow, sum
-# order), 4 ulp on torch (its sqrt, above).
-FLOAT32_FIRST_STEP_ULP = 4
+FLOAT64_REL = tolerances.OPTIMIZER_REL["float64"]
+FLOAT32_REL_VS_EXACT = tolerances.OPTIMIZER_REL["float32"]
+FLOAT32_REL_VS_REPLAY = tolerances.OPTIMIZER_REL_VS_FLOAT32_REPLAY
+FLOAT32_FIRST_STEP_ULP = tolerances.OPTIMIZER_FIRST_STEP_ULP  # why each: keras_ref.audit.tolerances
 
 
 def trajectory(name, label, dtype, params, grads):

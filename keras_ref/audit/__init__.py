@@ -2,6 +2,7 @@
 
 from keras_ref.audit.errors import max_relative_error as max_relative_error
 from keras_ref.audit.errors import max_ulp_distance as max_ulp_distance
+from keras_ref.audit.errors import trajectory_relative_error as trajectory_relative_error
 from keras_ref.audit.inputs import SHAPES as SHAPES
 from keras_ref.audit.inputs import gradient_sequence as gradient_sequence
 from keras_ref.audit.inputs import initial_params as initial_params
@@ -14,4 +15,5 @@ __all__ = [
     "max_relative_error",
     "max_ulp_distance",
     "run_optimizer",
+    "trajectory_relative_error",
 ]

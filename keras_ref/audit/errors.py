@@ -61,3 +61,22 @@ def trajectory_relative_error(
     stacked = [np.stack([step[i] for step in result]) for i in range(len(result[0]))]
     stacked_ref = [np.stack([step[i] for step in reference]) for i in range(len(reference[0]))]
     return max_relative_error(stacked, stacked_ref)
+
+
+def displacement_drift(
+    result: Sequence[np.ndarray], reference: Sequence[np.ndarray], start: Sequence[np.ndarray]
+) -> float:
+    """How far `result` moved differently from `reference`, relative to the reference's move.
+
+    ``max|(x - p0) - (r - p0)| / max|r - p0|`` per parameter, worst over parameters: 0 for the
+    same training, about 0.5 for a learning rate half as large, 1 or more for another direction.
+    """
+    worst = 0.0
+    for x, r, p0 in zip(result, reference, start):
+        moved = np.asarray(r, np.float64) - np.asarray(p0, np.float64)
+        scale = float(np.max(np.abs(moved))) if moved.size else 0.0
+        diff = float(np.max(np.abs(np.asarray(x, np.float64) - np.asarray(r, np.float64))))
+        if diff == 0.0:
+            continue
+        worst = max(worst, diff / scale if scale > 0 else float("inf"))
+    return worst

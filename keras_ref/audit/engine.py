@@ -1,0 +1,194 @@
+"""The parity engine: one `Row` per component x configuration x dtype on this backend/device.
+
+For an optimizer row it runs, over `gradient_sequence`:
+
+- keras_ref on the current backend and device;
+- the NumPy reference of the legacy formula (exact float64, and a float32 replay);
+- the stock Keras 3 equivalent where one exists (`stock.stock_equivalent`);
+- for the "defaults" row, stock Keras 3 *with its own defaults*: the drift a naive migration gets.
+
+Everything is deterministic: fixed seeds, fixed gradient sequences, no data-dependent control.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+
+import keras
+import numpy as np
+
+from keras_ref import optimizers
+from keras_ref.audit import tolerances
+from keras_ref.audit.errors import (
+    displacement_drift,
+    max_ulp_distance,
+    trajectory_relative_error,
+)
+from keras_ref.audit.grid import OPTIMIZER_GRID
+from keras_ref.audit.inputs import gradient_sequence, initial_params
+from keras_ref.audit.stock import stock_default, stock_equivalent
+from keras_ref.audit.trajectory import run_optimizer
+from keras_ref.reference import optimizers as reference
+
+
+@dataclasses.dataclass
+class Row:
+    """One audited component, as printed and as written to JSON."""
+
+    kind: str  # "optimizer", "loss" or "metric"
+    component: str
+    config: str
+    backend: str
+    device: str
+    dtype: str
+    rel: float  # normwise relative error against the exact legacy formula
+    ulp: int  # worst ulp distance: first optimizer step, or elementwise loss/metric values
+    tolerance: float
+    ulp_tolerance: int | None
+    stock: str  # the stock equivalent's name, or "none"
+    stock_identical: str  # "yes", "no" or "none"
+    stock_rel: float | None  # keras_ref vs the stock equivalent
+    stock_default_drift: float | None  # stock-with-its-defaults vs legacy defaults
+    rel_replay: float | None = None  # float32 optimizers: against a float32 replay of legacy
+    note: str = ""
+
+    @property
+    def passed(self) -> bool:
+        ok = self.rel <= self.tolerance
+        if self.ulp_tolerance is not None:
+            ok = ok and self.ulp <= self.ulp_tolerance
+        if self.rel_replay is not None:
+            ok = ok and self.rel_replay <= tolerances.OPTIMIZER_REL_VS_FLOAT32_REPLAY
+        return ok
+
+    @property
+    def status(self) -> str:
+        return "PASS" if self.passed else "FAIL"
+
+    def to_dict(self) -> dict:
+        return {**dataclasses.asdict(self), "status": self.status}
+
+
+@dataclasses.dataclass
+class Case:
+    """A unit of audit work: `run()` returns its row (lazy, so progress can be reported)."""
+
+    label: str
+    run: Callable[[], Row]
+
+
+def optimizer_class_name(name: str) -> str:
+    return optimizers.ALL_OPTIMIZERS[name].__name__
+
+
+def optimizer_row(
+    name: str, label: str, dtype: str, *, steps: int, device: str, drift_steps: int | None = None
+) -> Row:
+    """Audit legacy optimizer `name` in configuration `label` of `OPTIMIZER_GRID`."""
+    config = OPTIMIZER_GRID[name][label]
+    params, grads = initial_params(), gradient_sequence(steps=steps)
+    with keras.device(f"{device}:0"):
+        ours = run_optimizer(
+            optimizers.get({"class_name": name, "config": config}), params, grads, dtype
+        )
+        stock = stock_equivalent(name, config, reference.DEFAULTS[name])
+        stock_run = run_optimizer(stock, params, grads, dtype) if stock is not None else None
+        drift = None
+        if label == "defaults":
+            drift = stock_default_drift(name, drift_steps or steps, dtype)
+    exact = reference.simulate(name, params, grads, **config)
+    rel_replay = None
+    if dtype == "float32":
+        replay = reference.simulate(name, params, grads, dtype=np.float32, **config)
+        rel_replay = trajectory_relative_error(ours, replay)
+        ulp = max_ulp_distance(ours[0], replay[0], dtype)
+    else:
+        ulp = max_ulp_distance(ours[0], exact[0], dtype)
+    stock_name, identical, stock_rel = "none", "none", None
+    if stock_run is not None:
+        stock_name = _describe(stock)
+        identical = "yes" if _bit_identical(ours, stock_run) else "no"
+        stock_rel = trajectory_relative_error(stock_run, ours)
+    return Row(
+        kind="optimizer",
+        component=optimizer_class_name(name),
+        config=label,
+        backend=keras.backend.backend(),
+        device=device,
+        dtype=dtype,
+        rel=trajectory_relative_error(ours, exact),
+        ulp=ulp,
+        tolerance=tolerances.OPTIMIZER_REL[dtype],
+        ulp_tolerance=tolerances.OPTIMIZER_FIRST_STEP_ULP if dtype == "float32" else None,
+        stock=stock_name,
+        stock_identical=identical,
+        stock_rel=stock_rel,
+        stock_default_drift=drift,
+        rel_replay=rel_replay,
+    )
+
+
+def default_trajectories(name: str, steps: int, dtype: str = "float32") -> dict[str, list]:
+    """The scalar parameter under legacy defaults, stock defaults and the exact formula."""
+    params, grads = initial_params(), gradient_sequence(steps=steps)
+    legacy = run_optimizer(optimizers.get(name), params, grads, dtype)
+    stock = run_optimizer(stock_default(name), params, grads, dtype)
+    exact = reference.simulate(name, params, grads)
+    return {
+        "legacy": [float(step[0]) for step in legacy],
+        "stock_default": [float(step[0]) for step in stock],
+        "reference": [float(step[0]) for step in exact],
+    }
+
+
+def stock_default_drift(name: str, steps: int, dtype: str = "float32") -> float:
+    """How far stock Keras 3 with its defaults ends from the legacy defaults after `steps`."""
+    params, grads = initial_params(), gradient_sequence(steps=steps)
+    legacy = run_optimizer(optimizers.get(name), params, grads, dtype)
+    stock = run_optimizer(stock_default(name), params, grads, dtype)
+    return displacement_drift(stock[-1], legacy[-1], params)
+
+
+def optimizer_cases(
+    *, steps: int, dtypes: list[str], device: str, only: set[str] | None = None
+) -> Iterator[Case]:
+    for name, grid in OPTIMIZER_GRID.items():
+        if only and optimizer_class_name(name).lower() not in only and name not in only:
+            continue
+        for label in grid:
+            for dtype in dtypes:
+                yield Case(
+                    f"{optimizer_class_name(name)} {label} {dtype}",
+                    lambda n=name, la=label, d=dtype: optimizer_row(
+                        n, la, d, steps=steps, device=device
+                    ),
+                )
+
+
+def _bit_identical(a: list[list[np.ndarray]], b: list[list[np.ndarray]]) -> bool:
+    return all(np.array_equal(x, y, equal_nan=True) for sa, sb in zip(a, b) for x, y in zip(sa, sb))
+
+
+def _describe(opt: keras.optimizers.Optimizer) -> str:
+    lr = opt._learning_rate
+    schedule = (
+        type(lr).__name__ if isinstance(lr, keras.optimizers.schedules.LearningRateSchedule) else ""
+    )
+    return f"{type(opt).__name__}" + (f"({schedule})" if schedule else "")
+
+
+def all_cases(
+    *, steps: int, dtypes: list[str], device: str, only: set[str] | None = None
+) -> list[Case]:
+    """Every audit case on this backend and device (optimizers, then losses, then metrics)."""
+    return list(optimizer_cases(steps=steps, dtypes=dtypes, device=device, only=only))
+
+
+def plot_trajectories(*, steps: int, only: set[str] | None = None) -> dict[str, dict]:
+    """Legacy vs stock-default trajectories of the scalar parameter, per optimizer."""
+    return {
+        optimizer_class_name(name): default_trajectories(name, steps)
+        for name in OPTIMIZER_GRID
+        if not only or name in only or optimizer_class_name(name).lower() in only
+    }
