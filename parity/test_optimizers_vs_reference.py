@@ -11,7 +11,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 import pytest
-from conftest import dtype_params, record
+from parity_support import dtype_params, record
 
 from keras_ref import optimizers
 from keras_ref.audit import engine, run_optimizer, tolerances

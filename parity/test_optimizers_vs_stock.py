@@ -8,7 +8,7 @@ import warnings
 import keras
 import numpy as np
 import pytest
-from conftest import BACKEND, dtype_params, record
+from parity_support import BACKEND, dtype_params, record
 
 import keras_ref
 from keras_ref import optimizers

@@ -9,14 +9,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras
 import pytest
 
-from keras_ref._backend_specific import float64_supported
-
-BACKEND = keras.backend.backend()
-
-requires_float64 = pytest.mark.skipif(
-    not float64_supported(), reason="float64 needs JAX_ENABLE_X64=1 on the JAX backend"
-)
-
 
 @pytest.fixture(autouse=True)
 def _fresh_keras_state():

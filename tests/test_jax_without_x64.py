@@ -12,7 +12,7 @@ import sys
 import textwrap
 
 import pytest
-from conftest import BACKEND
+from support import BACKEND
 
 SCRIPT = textwrap.dedent(
     """

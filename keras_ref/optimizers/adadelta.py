@@ -9,7 +9,13 @@ from keras import ops
 
 from keras_ref import _validation as check
 from keras_ref._numerics import constant
-from keras_ref.optimizers.base import LearningRate, LegacyOptimizer, resolve_epsilon
+from keras_ref.optimizers.base import (
+    LearningRate,
+    LegacyOptimizer,
+    compute_dtype,
+    read,
+    resolve_epsilon,
+)
 
 
 @keras.saving.register_keras_serializable(package="keras_ref")
@@ -42,18 +48,20 @@ class Adadelta(LegacyOptimizer):
         self.epsilon = epsilon
 
     def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = variable.dtype
+        dtype = compute_dtype(variable.dtype)
+        p = read(variable, dtype)
         g = ops.cast(gradient, dtype)
         lr = self._decayed_lr(learning_rate, dtype)
         # Legacy keeps this rho a Python float: `1 - rho` is exact before it is rounded.
         rho, one_minus_rho = constant(self.rho, dtype), constant(1.0 - self.rho, dtype)
         eps = constant(self.epsilon, dtype)
         a, d = self._slots(variable)
-        a_new = rho * a + one_minus_rho * ops.square(g)
+        d_old = read(d, dtype)
+        a_new = rho * read(a, dtype) + one_minus_rho * ops.square(g)
         self.assign(a, a_new)
-        update = g * ops.sqrt(d + eps) / ops.sqrt(a_new + eps)
-        self.assign_sub(variable, lr * update)
-        self.assign(d, rho * d + one_minus_rho * ops.square(update))
+        update = g * ops.sqrt(d_old + eps) / ops.sqrt(a_new + eps)
+        self.assign(variable, p - lr * update)
+        self.assign(d, rho * d_old + one_minus_rho * ops.square(update))
 
     def get_config(self) -> dict:
         config = super().get_config()

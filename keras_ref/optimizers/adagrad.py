@@ -8,7 +8,13 @@ import keras
 from keras import ops
 
 from keras_ref._numerics import constant
-from keras_ref.optimizers.base import LearningRate, LegacyOptimizer, resolve_epsilon
+from keras_ref.optimizers.base import (
+    LearningRate,
+    LegacyOptimizer,
+    compute_dtype,
+    read,
+    resolve_epsilon,
+)
 
 
 @keras.saving.register_keras_serializable(package="keras_ref")
@@ -37,13 +43,14 @@ class Adagrad(LegacyOptimizer):
         self.epsilon = epsilon
 
     def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = variable.dtype
+        dtype = compute_dtype(variable.dtype)
+        p = read(variable, dtype)
         g = ops.cast(gradient, dtype)
         lr = self._decayed_lr(learning_rate, dtype)
         (a,) = self._slots(variable)
-        a_new = a + ops.square(g)
+        a_new = read(a, dtype) + ops.square(g)
         self.assign(a, a_new)
-        self.assign_sub(variable, lr * g / (ops.sqrt(a_new) + constant(self.epsilon, dtype)))
+        self.assign(variable, p - lr * g / (ops.sqrt(a_new) + constant(self.epsilon, dtype)))
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -9,7 +9,13 @@ from keras import ops
 
 from keras_ref import _validation as check
 from keras_ref._numerics import constant, maximum
-from keras_ref.optimizers.base import LearningRate, LegacyOptimizer, resolve_epsilon
+from keras_ref.optimizers.base import (
+    LearningRate,
+    LegacyOptimizer,
+    compute_dtype,
+    read,
+    resolve_epsilon,
+)
 
 
 @keras.saving.register_keras_serializable(package="keras_ref")
@@ -50,21 +56,22 @@ class Adam(LegacyOptimizer):
         return ("m", "v", "vhat") if self.amsgrad else ("m", "v")
 
     def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = variable.dtype
+        dtype = compute_dtype(variable.dtype)
+        p = read(variable, dtype)
         g = ops.cast(gradient, dtype)
         lr = self._decayed_lr(learning_rate, dtype)
         b1, b2 = constant(self.beta_1, dtype), constant(self.beta_2, dtype)
         t = ops.cast(self.iterations, dtype) + 1
         lr_t = lr * (ops.sqrt(1 - ops.power(b2, t)) / (1 - ops.power(b1, t)))
         m, v, *vhat = self._slots(variable)
-        m_new = b1 * m + (1 - b1) * g
-        v_new = b2 * v + (1 - b2) * ops.square(g)
+        m_new = b1 * read(m, dtype) + (1 - b1) * g
+        v_new = b2 * read(v, dtype) + (1 - b2) * ops.square(g)
         self.assign(m, m_new)
         self.assign(v, v_new)
         if self.amsgrad:
-            v_new = maximum(vhat[0], v_new)
+            v_new = maximum(read(vhat[0], dtype), v_new)
             self.assign(vhat[0], v_new)
-        self.assign_sub(variable, lr_t * m_new / (ops.sqrt(v_new) + constant(self.epsilon, dtype)))
+        self.assign(variable, p - lr_t * m_new / (ops.sqrt(v_new) + constant(self.epsilon, dtype)))
 
     def get_config(self) -> dict:
         config = super().get_config()

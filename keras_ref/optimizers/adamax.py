@@ -9,7 +9,13 @@ from keras import ops
 
 from keras_ref import _validation as check
 from keras_ref._numerics import constant, maximum
-from keras_ref.optimizers.base import LearningRate, LegacyOptimizer, resolve_epsilon
+from keras_ref.optimizers.base import (
+    LearningRate,
+    LegacyOptimizer,
+    compute_dtype,
+    read,
+    resolve_epsilon,
+)
 
 
 @keras.saving.register_keras_serializable(package="keras_ref")
@@ -44,18 +50,19 @@ class Adamax(LegacyOptimizer):
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
 
     def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = variable.dtype
+        dtype = compute_dtype(variable.dtype)
+        p = read(variable, dtype)
         g = ops.cast(gradient, dtype)
         lr = self._decayed_lr(learning_rate, dtype)
         b1, b2 = constant(self.beta_1, dtype), constant(self.beta_2, dtype)
         t = ops.cast(self.iterations, dtype) + 1
         lr_t = lr / (1 - ops.power(b1, t))
         m, u = self._slots(variable)
-        m_new = b1 * m + (1 - b1) * g
-        u_new = maximum(b2 * u, ops.abs(g))
+        m_new = b1 * read(m, dtype) + (1 - b1) * g
+        u_new = maximum(b2 * read(u, dtype), ops.abs(g))
         self.assign(m, m_new)
         self.assign(u, u_new)
-        self.assign_sub(variable, lr_t * m_new / (u_new + constant(self.epsilon, dtype)))
+        self.assign(variable, p - lr_t * m_new / (u_new + constant(self.epsilon, dtype)))
 
     def get_config(self) -> dict:
         config = super().get_config()

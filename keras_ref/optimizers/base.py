@@ -7,7 +7,9 @@ Legacy rules (legacy-spec §1):
 - ``clipnorm=c`` scales *every* gradient by ``c / n`` when the global norm
   ``n = sqrt(sum_i sum(g_i**2)) >= c``; then ``clipvalue=v`` clips each gradient to ``[-v, v]``;
 - hyper-parameters meet tensors in the variable's dtype, rounded once from the exact Python value,
-  so float32 reproduces the legacy float32 arithmetic and float64 is exact.
+  so float32 reproduces the legacy float32 arithmetic and float64 is exact;
+- float16 and bfloat16 variables (and their slots) are stored in their dtype but updated in
+  float32: in bfloat16, ``beta_2=0.999`` rounds to 1 and the legacy bias correction divides by 0.
 
 Keras 3's own options (`global_clipnorm`, `weight_decay`, `use_ema`, `loss_scale_factor`,
 `gradient_accumulation_steps`, `name`) are passed through to `keras.optimizers.Optimizer`.
@@ -41,6 +43,20 @@ KERAS3_KEYWORDS = frozenset(
     }
 )
 LEGACY_KEYWORDS = frozenset({"learning_rate", "clipnorm", "clipvalue"})
+
+
+LOW_PRECISION = frozenset({"float16", "bfloat16"})
+
+
+def compute_dtype(dtype) -> str:
+    """The dtype an update is computed in: the variable's, or float32 for 16-bit variables."""
+    name = keras.backend.standardize_dtype(dtype)
+    return "float32" if name in LOW_PRECISION else name
+
+
+def read(x, dtype: str):
+    """`x` (a variable or tensor) as `dtype`; `x` itself when it already is."""
+    return x if keras.backend.standardize_dtype(x.dtype) == dtype else ops.cast(x, dtype)
 
 
 def legacy_clip_gradients(grads: list, clipnorm: float | None, clipvalue: float | None) -> list:

@@ -9,7 +9,13 @@ from keras import ops
 
 from keras_ref import _validation as check
 from keras_ref._numerics import constant
-from keras_ref.optimizers.base import LearningRate, LegacyOptimizer, resolve_epsilon
+from keras_ref.optimizers.base import (
+    LearningRate,
+    LegacyOptimizer,
+    compute_dtype,
+    read,
+    resolve_epsilon,
+)
 
 
 @keras.saving.register_keras_serializable(package="keras_ref")
@@ -81,7 +87,8 @@ class Nadam(LegacyOptimizer):
         super()._backend_update_step(grads, trainable_variables, learning_rate)
 
     def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = variable.dtype
+        dtype = compute_dtype(variable.dtype)
+        p = read(variable, dtype)
         g = ops.cast(gradient, dtype)
         lr = ops.cast(learning_rate, dtype)
         b1, b2 = constant(self.beta_1, dtype), constant(self.beta_2, dtype)
@@ -92,14 +99,14 @@ class Nadam(LegacyOptimizer):
         schedule_next = schedule * mu_next
         m, v = self._slots(variable)
         g_prime = g / (1 - schedule)
-        m_new = b1 * m + (1 - b1) * g
+        m_new = b1 * read(m, dtype) + (1 - b1) * g
         m_prime = m_new / (1 - schedule_next)
-        v_new = b2 * v + (1 - b2) * ops.square(g)
+        v_new = b2 * read(v, dtype) + (1 - b2) * ops.square(g)
         v_prime = v_new / (1 - ops.power(b2, t))
         m_bar = (1 - mu_t) * g_prime + mu_next * m_prime
         self.assign(m, m_new)
         self.assign(v, v_new)
-        self.assign_sub(variable, lr * m_bar / (ops.sqrt(v_prime) + constant(self.epsilon, dtype)))
+        self.assign(variable, p - lr * m_bar / (ops.sqrt(v_prime) + constant(self.epsilon, dtype)))
 
     def get_config(self) -> dict:
         config = super().get_config()

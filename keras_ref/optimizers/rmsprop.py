@@ -9,7 +9,13 @@ from keras import ops
 
 from keras_ref import _validation as check
 from keras_ref._numerics import constant
-from keras_ref.optimizers.base import LearningRate, LegacyOptimizer, resolve_epsilon
+from keras_ref.optimizers.base import (
+    LearningRate,
+    LegacyOptimizer,
+    compute_dtype,
+    read,
+    resolve_epsilon,
+)
 
 
 @keras.saving.register_keras_serializable(package="keras_ref")
@@ -42,14 +48,15 @@ class RMSprop(LegacyOptimizer):
         self.epsilon = epsilon
 
     def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = variable.dtype
+        dtype = compute_dtype(variable.dtype)
+        p = read(variable, dtype)
         g = ops.cast(gradient, dtype)
         lr = self._decayed_lr(learning_rate, dtype)
         rho = constant(self.rho, dtype)  # a float32 variable in legacy: 1 - rho is rounded
         (a,) = self._slots(variable)
-        a_new = rho * a + (1 - rho) * ops.square(g)
+        a_new = rho * read(a, dtype) + (1 - rho) * ops.square(g)
         self.assign(a, a_new)
-        self.assign_sub(variable, lr * g / (ops.sqrt(a_new) + constant(self.epsilon, dtype)))
+        self.assign(variable, p - lr * g / (ops.sqrt(a_new) + constant(self.epsilon, dtype)))
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -8,7 +8,7 @@ import keras
 
 from keras_ref import _validation as check
 from keras_ref._numerics import constant
-from keras_ref.optimizers.base import LearningRate, LegacyOptimizer
+from keras_ref.optimizers.base import LearningRate, LegacyOptimizer, compute_dtype, read
 
 
 @keras.saving.register_keras_serializable(package="keras_ref")
@@ -42,17 +42,18 @@ class SGD(LegacyOptimizer):
         self.nesterov = nesterov
 
     def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = variable.dtype
+        dtype = compute_dtype(variable.dtype)
+        p = read(variable, dtype)
         g = keras.ops.cast(gradient, dtype)
         lr = self._decayed_lr(learning_rate, dtype)
         momentum = constant(self.momentum, dtype)
         (m,) = self._slots(variable)
-        v = momentum * m - lr * g
+        v = momentum * read(m, dtype) - lr * g
         self.assign(m, v)
         if self.nesterov:
-            self.assign(variable, variable + momentum * v - lr * g)
+            self.assign(variable, p + momentum * v - lr * g)
         else:
-            self.assign_add(variable, v)
+            self.assign(variable, p + v)
 
     def get_config(self) -> dict:
         config = super().get_config()
