@@ -1,11 +1,16 @@
 """keras_ref: the Keras 2.2.4 optimizers, losses and metrics, exactly, on Keras 3.
 
 >>> import keras_ref
->>> model.compile(optimizer=keras_ref.Nadam(), loss="mse")  # doctest: +SKIP
+>>> model.compile(optimizer=keras_ref.Nadam(), loss=keras_ref.losses.get("mape"))  # doctest: +SKIP
+>>> keras_ref.compile(model, "nadam", "logcosh", metrics=["acc"])  # doctest: +SKIP
 """
 
+from keras_ref import backend as backend
+from keras_ref import losses as losses
+from keras_ref import metrics as metrics
 from keras_ref import optimizers as optimizers
 from keras_ref import reference as reference
+from keras_ref import training as training
 from keras_ref._version import __version__ as __version__
 from keras_ref.optimizers import SGD as SGD
 from keras_ref.optimizers import Adadelta as Adadelta
@@ -14,6 +19,7 @@ from keras_ref.optimizers import Adam as Adam
 from keras_ref.optimizers import Adamax as Adamax
 from keras_ref.optimizers import Nadam as Nadam
 from keras_ref.optimizers import RMSprop as RMSprop
+from keras_ref.training import compile as compile  # the legacy model.compile signature
 
 __all__ = [
     "SGD",
@@ -24,6 +30,11 @@ __all__ = [
     "Nadam",
     "RMSprop",
     "__version__",
+    "backend",
+    "compile",
+    "losses",
+    "metrics",
     "optimizers",
     "reference",
+    "training",
 ]

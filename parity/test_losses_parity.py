@@ -13,6 +13,7 @@ import keras
 import numpy as np
 import pytest
 from keras import ops
+from parity_support import record
 
 import keras_ref.losses as L
 from keras_ref._backend_specific import float64_supported
@@ -165,16 +166,21 @@ def term_scale(name: str, y, p, from_logits: bool = False) -> np.ndarray:
     return np.zeros(np.shape(y)[:-1])
 
 
-def assert_parity(name, actual, expected, scale, rtol):
-    actual = np.asarray(actual, np.float64)
-    expected = np.asarray(expected, np.float64)
+def assert_parity(name, actual, expected, scale, rtol, case=""):
+    """Per sample ``|actual - expected| <= rtol * max(|expected|, scale)``; NaN where expected."""
+    dtype = np.asarray(actual).dtype
+    actual, expected = np.asarray(actual, np.float64), np.asarray(expected, np.float64)
     assert actual.shape == expected.shape, (name, actual.shape, expected.shape)
     nan = np.isnan(expected)
     np.testing.assert_array_equal(np.isnan(actual), nan, err_msg=f"{name}: NaN positions")
-    bound = rtol * np.maximum(np.abs(expected), scale)
-    error = np.abs(actual - expected)
-    worst = np.max(np.where(nan, 0.0, error - bound), initial=-np.inf)
-    assert worst <= 0, f"{name}: error {np.max(np.where(nan, 0, error)):.3g} over bound"
+    error = np.where(nan, 0.0, np.abs(actual - expected))
+    magnitude = np.maximum(np.abs(expected), scale)
+    scaled = np.max(np.divide(error, magnitude, out=error.copy(), where=magnitude > 0), initial=0)
+    spacing = np.spacing(np.abs(expected).astype(dtype)).astype(np.float64)
+    no_cancellation = ~nan & (np.abs(expected) >= scale)  # where an ulp count means something
+    ulp = int(np.max(np.round(error / spacing)[no_cancellation], initial=0))
+    record(f"loss {dtype} vs reference (scaled rel, ulp)", f"{name}/{case}", float(scaled), ulp)
+    assert scaled <= rtol, f"{name} {case}: error {np.max(error):.3g}, scaled {scaled:.3g}"
 
 
 def _case(name, key, inputs, dtype):
@@ -198,7 +204,7 @@ def test_loss_matches_reference_float64(inputs, name, key):
     actual = _run(name, y_in, p, np.float64)
     assert actual.dtype == np.float64
     expected = R.LOSSES[name](y_in, p, dtype=np.float64)
-    assert_parity(name, actual, expected, term_scale(name, y, p), RTOL64)
+    assert_parity(name, actual, expected, term_scale(name, y, p), RTOL64, key)
 
 
 @pytest.mark.parametrize(("name", "key"), CASES)
@@ -207,7 +213,7 @@ def test_loss_matches_reference_float32(inputs, name, key):
     actual = _run(name, y_in, p, np.float32)
     assert actual.dtype == np.float32
     expected = R.LOSSES[name](y_in, p, dtype=np.float32)
-    assert_parity(name, actual, expected, term_scale(name, y, p), RTOL32)
+    assert_parity(name, actual, expected, term_scale(name, y, p), RTOL32, key)
 
 
 @needs_float64
@@ -219,7 +225,8 @@ def test_crossentropy_from_logits_matches_reference(inputs, name):
     y_in = _labels(y) if name == SPARSE else y
     actual = _run(name, y_in, logits, np.float64, from_logits=True)
     expected = R.LOSSES[name](y_in, logits, from_logits=True, dtype=np.float64)
-    assert_parity(name, actual, expected, term_scale(name, y, logits, from_logits=True), RTOL64)
+    scale = term_scale(name, y, logits, from_logits=True)
+    assert_parity(name, actual, expected, scale, RTOL64, "from_logits")
 
 
 def test_clipped_crossentropy_is_minus_log_float32_epsilon():

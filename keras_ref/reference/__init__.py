@@ -4,6 +4,8 @@ Nothing here imports Keras or the rest of keras_ref: these are the oracles that 
 and `keras-ref audit` compare keras_ref (and stock Keras 3) against.
 """
 
+from keras_ref.reference import losses as losses
+from keras_ref.reference import metrics as metrics
 from keras_ref.reference import optimizers as optimizers
 
-__all__ = ["optimizers"]
+__all__ = ["losses", "metrics", "optimizers"]

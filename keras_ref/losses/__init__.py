@@ -1,0 +1,226 @@
+"""The Keras 2.2.4 losses: per-sample functions, `Loss` classes, legacy lookup.
+
+>>> loss = get("mse")  # the legacy names, aliases and the class names all resolve
+>>> type(loss).__name__
+'MeanSquaredError'
+
+`get` always returns a `keras.losses.Loss` whose batch value follows the legacy reduction
+(`legacy_weighted_mean`); a custom ``f(y_true, y_pred)`` is wrapped in `LossFunctionWrapper`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import keras
+
+from keras_ref._validation import did_you_mean
+from keras_ref.losses.classes import BinaryCrossentropy as BinaryCrossentropy
+from keras_ref.losses.classes import CategoricalCrossentropy as CategoricalCrossentropy
+from keras_ref.losses.classes import CategoricalHinge as CategoricalHinge
+from keras_ref.losses.classes import CosineProximity as CosineProximity
+from keras_ref.losses.classes import Hinge as Hinge
+from keras_ref.losses.classes import KLDivergence as KLDivergence
+from keras_ref.losses.classes import LogCosh as LogCosh
+from keras_ref.losses.classes import LossFunctionWrapper as LossFunctionWrapper
+from keras_ref.losses.classes import MeanAbsoluteError as MeanAbsoluteError
+from keras_ref.losses.classes import MeanAbsolutePercentageError as MeanAbsolutePercentageError
+from keras_ref.losses.classes import MeanSquaredError as MeanSquaredError
+from keras_ref.losses.classes import MeanSquaredLogarithmicError as MeanSquaredLogarithmicError
+from keras_ref.losses.classes import Poisson as Poisson
+from keras_ref.losses.classes import SparseCategoricalCrossentropy as SparseCategoricalCrossentropy
+from keras_ref.losses.classes import SquaredHinge as SquaredHinge
+from keras_ref.losses.functions import KLD as KLD
+from keras_ref.losses.functions import MAE as MAE
+from keras_ref.losses.functions import MAPE as MAPE
+from keras_ref.losses.functions import MSE as MSE
+from keras_ref.losses.functions import MSLE as MSLE
+from keras_ref.losses.functions import binary_crossentropy as binary_crossentropy
+from keras_ref.losses.functions import categorical_crossentropy as categorical_crossentropy
+from keras_ref.losses.functions import categorical_hinge as categorical_hinge
+from keras_ref.losses.functions import cosine as cosine
+from keras_ref.losses.functions import cosine_proximity as cosine_proximity
+from keras_ref.losses.functions import hinge as hinge
+from keras_ref.losses.functions import kld as kld
+from keras_ref.losses.functions import kullback_leibler_divergence as kullback_leibler_divergence
+from keras_ref.losses.functions import logcosh as logcosh
+from keras_ref.losses.functions import mae as mae
+from keras_ref.losses.functions import mape as mape
+from keras_ref.losses.functions import mean_absolute_error as mean_absolute_error
+from keras_ref.losses.functions import (
+    mean_absolute_percentage_error as mean_absolute_percentage_error,
+)
+from keras_ref.losses.functions import mean_squared_error as mean_squared_error
+from keras_ref.losses.functions import (
+    mean_squared_logarithmic_error as mean_squared_logarithmic_error,
+)
+from keras_ref.losses.functions import mse as mse
+from keras_ref.losses.functions import msle as msle
+from keras_ref.losses.functions import poisson as poisson
+from keras_ref.losses.functions import (
+    sparse_categorical_crossentropy as sparse_categorical_crossentropy,
+)
+from keras_ref.losses.functions import squared_hinge as squared_hinge
+from keras_ref.losses.reduction import legacy_weighted_mean as legacy_weighted_mean
+
+LossClass = type[LossFunctionWrapper]
+
+#: The fourteen legacy loss classes, by their function's legacy name.
+ALL_LOSSES: dict[str, LossClass] = {
+    cls.default_name: cls
+    for cls in (
+        MeanSquaredError,
+        MeanAbsoluteError,
+        MeanAbsolutePercentageError,
+        MeanSquaredLogarithmicError,
+        SquaredHinge,
+        Hinge,
+        CategoricalHinge,
+        LogCosh,
+        CategoricalCrossentropy,
+        SparseCategoricalCrossentropy,
+        BinaryCrossentropy,
+        KLDivergence,
+        Poisson,
+        CosineProximity,
+    )
+}
+
+#: Every string `get` accepts: legacy names and aliases, class names, two Keras 3 spellings.
+NAMES: dict[str, LossClass] = {
+    **ALL_LOSSES,
+    **{cls.__name__: cls for cls in ALL_LOSSES.values()},
+    "mse": MeanSquaredError,
+    "MSE": MeanSquaredError,
+    "mae": MeanAbsoluteError,
+    "MAE": MeanAbsoluteError,
+    "mape": MeanAbsolutePercentageError,
+    "MAPE": MeanAbsolutePercentageError,
+    "msle": MeanSquaredLogarithmicError,
+    "MSLE": MeanSquaredLogarithmicError,
+    "kld": KLDivergence,
+    "KLD": KLDivergence,
+    "cosine": CosineProximity,
+    "kl_divergence": KLDivergence,
+    "log_cosh": LogCosh,
+}
+
+_BY_FUNCTION: dict[Any, LossClass] = {cls.function: cls for cls in ALL_LOSSES.values()}
+
+__all__ = [
+    "ALL_LOSSES",
+    "KLD",
+    "MAE",
+    "MAPE",
+    "MSE",
+    "MSLE",
+    "NAMES",
+    "BinaryCrossentropy",
+    "CategoricalCrossentropy",
+    "CategoricalHinge",
+    "CosineProximity",
+    "Hinge",
+    "KLDivergence",
+    "LogCosh",
+    "LossFunctionWrapper",
+    "MeanAbsoluteError",
+    "MeanAbsolutePercentageError",
+    "MeanSquaredError",
+    "MeanSquaredLogarithmicError",
+    "Poisson",
+    "SparseCategoricalCrossentropy",
+    "SquaredHinge",
+    "binary_crossentropy",
+    "categorical_crossentropy",
+    "categorical_hinge",
+    "class_for",
+    "cosine",
+    "cosine_proximity",
+    "deserialize",
+    "get",
+    "hinge",
+    "kld",
+    "kullback_leibler_divergence",
+    "legacy_weighted_mean",
+    "logcosh",
+    "mae",
+    "mape",
+    "mean_absolute_error",
+    "mean_absolute_percentage_error",
+    "mean_squared_error",
+    "mean_squared_logarithmic_error",
+    "mse",
+    "msle",
+    "poisson",
+    "serialize",
+    "sparse_categorical_crossentropy",
+    "squared_hinge",
+]
+
+
+def class_for(name: str) -> LossClass:
+    """The legacy loss class for a name, alias or class name; ValueError with a hint otherwise."""
+    if not isinstance(name, str):
+        raise TypeError(f"losses.class_for: `name` must be a string, got {name!r}.")
+    key = name.split(">")[-1]
+    if key in NAMES:
+        return NAMES[key]
+    raise ValueError(
+        f"Unknown loss {name!r}.{did_you_mean(key, NAMES)} Known: {', '.join(sorted(ALL_LOSSES))} "
+        "(and the aliases mse, mae, mape, msle, kld, cosine and the class names)."
+    )
+
+
+def serialize(loss: keras.losses.Loss) -> dict:
+    """The Keras 3 config dict of `loss` (round-trips through `deserialize`)."""
+    return keras.saving.serialize_keras_object(loss)
+
+
+def deserialize(config: str | dict, custom_objects: dict | None = None) -> keras.losses.Loss:
+    """A loss from a name or from a Keras 2 (``{"class_name", "config"}``) or Keras 3 config."""
+    if isinstance(config, str):
+        return class_for(config)()
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(
+            "losses.deserialize: `config` must be a loss name or a dict with a 'class_name' key "
+            f"(and an optional 'config' dict), got {config!r}."
+        )
+    class_name = str(config["class_name"])
+    inner = config.get("config") or {}
+    if class_name == "function":  # a Keras 3 serialized function: the name is the config
+        return class_for(str(inner))()
+    if custom_objects and class_name in custom_objects:
+        return custom_objects[class_name].from_config(inner)
+    if class_name.split(">")[-1] == "LossFunctionWrapper":
+        return LossFunctionWrapper.from_config(inner)
+    if not isinstance(inner, dict):
+        raise ValueError(f"losses.deserialize: 'config' must be a dict, got {inner!r}.")
+    return class_for(class_name).from_config(inner)
+
+
+def get(identifier: Any) -> keras.losses.Loss | None:
+    """Legacy `losses.get`: a name, a config dict, a function, a `Loss` class or instance.
+
+    Legacy names and functions give the keras_ref class; any other ``f(y_true, y_pred)`` is
+    wrapped in `LossFunctionWrapper` (legacy reduction); a `keras.losses.Loss` instance (also a
+    stock one) is returned unchanged; None gives None.
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, keras.losses.Loss):
+        return identifier
+    if isinstance(identifier, str):
+        return class_for(identifier)()
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if inspect.isclass(identifier) and issubclass(identifier, keras.losses.Loss):
+        return identifier()
+    if callable(identifier):
+        cls = _BY_FUNCTION.get(identifier)
+        return cls() if cls is not None else LossFunctionWrapper(identifier)
+    raise TypeError(
+        "losses.get: `identifier` must be a loss name (e.g. 'mse'), a config dict, a function "
+        f"f(y_true, y_pred) or a keras.losses.Loss, got {identifier!r} "
+        f"({type(identifier).__name__})."
+    )
