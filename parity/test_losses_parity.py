@@ -17,6 +17,8 @@ from parity_support import record
 
 import keras_ref.losses as L
 from keras_ref._backend_specific import float64_supported
+from keras_ref.audit.errors import scaled_error
+from keras_ref.audit.loss_inputs import INPUT_SETS, SPARSE, labels, loss_inputs, term_scale
 from keras_ref.reference import losses as R
 
 BACKEND = keras.backend.backend()
@@ -27,165 +29,26 @@ needs_float64 = pytest.mark.skipif(
 RTOL64 = 1e-12  # measured worst 5.7e-16 (msle, TensorFlow)
 RTOL32 = 6e-7  # vs the float32 replay: measured worst 1.8e-7 (1.5 ulp, cosine, torch); ~5 ulp
 EPS = 1e-7
-CLIP_LOGIT = float(np.log((1 - EPS) / EPS))  # 16.118: |logit| of a clipped probability
-
-SPARSE = "sparse_categorical_crossentropy"
-
-
-# -- inputs -------------------------------------------------------------------------------------
-def _regression(rng):
-    scale = np.logspace(-4, 2, 5)
-    y = rng.normal(size=(6, 5)) * scale
-    p = rng.normal(size=(6, 5)) * scale
-    edges_y = np.array(
-        [
-            [0.0, 0.0, 0.0, 0.0, 0.0],  # exact zeros (MAPE divides by eps)
-            [1.0, 1.0, -1.0, 1e-7, 1e-9],  # ones, a negative, at and below eps
-            [-2.0, -1e-3, 5.0, 1.0, 0.0],  # negatives (MSLE clips them to eps)
-        ]
-    )
-    edges_p = np.array(
-        [
-            [0.0, 1e-3, -2.0, 0.5, 3.0],
-            [1.0, 0.0, 1.0, 2e-7, -1e-9],
-            [-1.0, 2.0, 5.0, 1.0, 1e-12],
-        ]
-    )
-    return np.concatenate([y, edges_y]), np.concatenate([p, edges_p])
-
-
-def _probabilities(rng):
-    y = rng.dirichlet(np.ones(4), size=5)
-    p = rng.dirichlet(np.ones(4), size=5)
-    edges_y = np.eye(4)[[0, 1, 2, 3, 0, 1]]
-    edges_p = np.array(
-        [
-            [1.0, 0.0, 0.0, 0.0],  # exact one-hot, right class
-            [1.0, 0.0, 0.0, 0.0],  # exact one-hot, wrong class: -log(eps)
-            [0.0, 1e-7, 1 - 1e-7, 0.0],  # at the clip bounds
-            [1e-9, 1e-8, 0.5, 0.5],  # below the lower bound
-            [2.0, 0.5, 0.5, 1.0],  # beyond 1 (categorical renormalises)
-            [0.0, 0.0, 0.0, 0.0],  # all zero: categorical gives 0/0 = NaN, as legacy
-        ]
-    )
-    return np.concatenate([y, edges_y]), np.concatenate([p, edges_p])
-
-
-def _binary(rng):
-    y = (rng.uniform(size=(5, 6)) > 0.5).astype(float)
-    p = rng.uniform(size=(5, 6))
-    edges_y = np.array([[0.0, 1.0, 0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.0, 0.5, 0.5]])
-    edges_p = np.array(
-        [
-            [0.0, 1.0, 1.0, 0.0, 1e-7, 1 - 1e-7],  # exact 0/1 and the clip bounds
-            [1e-9, 1.2, -0.1, 0.5, 0.5, 1 - 1e-9],  # beyond the bounds, soft labels
-        ]
-    )
-    return np.concatenate([y, edges_y]), np.concatenate([p, edges_p])
-
-
-def _hinge(rng):
-    p = rng.normal(size=(4, 5)) * 2
-    signs = np.where(rng.uniform(size=(2, 5)) > 0.5, 1.0, -1.0)  # {-1, 1} labels
-    bits = (rng.uniform(size=(2, 5)) > 0.5).astype(float)  # {0, 1} labels, used as given
-    margin = np.array([[1.0, -1.0, 1.0, 0.0, 1.0]]), np.array([[1.0, -1.0, 0.5, 3.0, 0.0]])
-    return np.concatenate([signs, bits, margin[0]]), np.concatenate([p, margin[1]])
-
-
-def _uniform(rng, shape):
-    return rng.uniform(0.01, 1.0, size=shape), rng.uniform(0.01, 1.0, size=shape)
 
 
 @pytest.fixture(scope="module")
 def inputs():
-    rng = np.random.default_rng(20240601)
-    sets = {
-        "regression": _regression(rng),
-        "probabilities": _probabilities(rng),
-        "binary": _binary(rng),
-        "hinge": _hinge(rng),
-        "1-D": _uniform(rng, (6,)),
-        "3-D": _uniform(rng, (2, 3, 4)),
-    }
-    y, p = _regression(rng)
-    y[0] = 0.0  # an all-zero vector: l2n(0) = 0, no NaN
-    p[1] = 0.0
-    sets["cosine"] = (y, p)
-    return sets
-
-
-INPUT_SETS = {
-    "mean_squared_error": ["regression", "1-D", "3-D"],
-    "mean_absolute_error": ["regression", "1-D", "3-D"],
-    "mean_absolute_percentage_error": ["regression", "1-D", "3-D"],
-    "mean_squared_logarithmic_error": ["regression", "1-D", "3-D"],
-    "logcosh": ["regression", "1-D", "3-D"],
-    "squared_hinge": ["hinge", "1-D", "3-D"],
-    "hinge": ["hinge", "1-D", "3-D"],
-    "categorical_hinge": ["hinge", "probabilities", "1-D", "3-D"],
-    "categorical_crossentropy": ["probabilities", "1-D", "3-D"],
-    SPARSE: ["probabilities", "3-D"],
-    "binary_crossentropy": ["binary", "probabilities", "1-D", "3-D"],
-    "kullback_leibler_divergence": ["probabilities", "regression", "1-D", "3-D"],
-    "poisson": ["probabilities", "binary", "1-D", "3-D"],
-    "cosine_proximity": ["cosine", "regression", "1-D", "3-D"],
-}
-
-
-def _labels(y):
-    return np.argmax(y, axis=-1)
-
-
-def term_scale(name: str, y, p, from_logits: bool = False) -> np.ndarray:
-    """Per-sample magnitude of the terms the loss adds and subtracts (0: no cancellation)."""
-    with np.errstate(all="ignore"):
-        if name == "cosine_proximity":  # products of unit-vector entries, |.| <= 1
-            return np.ones(np.shape(y)[:-1])
-        if name == "categorical_hinge":
-            return 1 + np.sum(np.abs(y * p), -1) + np.max(np.abs((1 - y) * p), -1)
-        if name == "logcosh":
-            x = p - y
-            return np.mean(np.abs(x) + np.logaddexp(0, -2 * x) + np.log(2), -1)
-        if name == "poisson":
-            return np.mean(np.abs(p) + np.abs(y * np.log(np.abs(p) + EPS)), -1)
-        if name == "kullback_leibler_divergence":
-            t, q = np.clip(y, EPS, 1), np.clip(p, EPS, 1)
-            return np.sum(np.abs(t * np.log(t / q)), -1)
-        if name == "mean_squared_logarithmic_error":
-            a, b = np.log(np.maximum(p, EPS) + 1), np.log(np.maximum(y, EPS) + 1)
-            return np.mean((np.abs(a) + np.abs(b)) ** 2, -1)
-        z = p if from_logits else np.log(np.clip(p, EPS, 1 - EPS))  # the logits the loss uses
-        if name == "binary_crossentropy":  # max(z, 0) - z*y + log1p(exp(-|z|))
-            z = p if from_logits else z - np.log1p(-np.clip(p, EPS, 1 - EPS))
-            return np.mean(np.abs(z) * (1 + np.abs(y)) + np.log(2), -1)
-        if name == SPARSE:  # log-sum-exp of (z - max z), minus the label's (z - max z)
-            picked = np.take_along_axis(z, _labels(y)[..., None], -1)[..., 0]
-            return np.abs(picked) + 2 * np.max(np.abs(z), -1) + np.log(np.shape(p)[-1])
-        if name == "categorical_crossentropy" and from_logits:
-            return np.sum(np.abs(y), -1) * (2 * np.max(np.abs(p), -1) + np.log(np.shape(p)[-1]))
-    return np.zeros(np.shape(y)[:-1])
+    return loss_inputs()
 
 
 def assert_parity(name, actual, expected, scale, rtol, case=""):
     """Per sample ``|actual - expected| <= rtol * max(|expected|, scale)``; NaN where expected."""
     dtype = np.asarray(actual).dtype
-    actual, expected = np.asarray(actual, np.float64), np.asarray(expected, np.float64)
-    assert actual.shape == expected.shape, (name, actual.shape, expected.shape)
-    nan = np.isnan(expected)
-    np.testing.assert_array_equal(np.isnan(actual), nan, err_msg=f"{name}: NaN positions")
-    error = np.where(nan, 0.0, np.abs(actual - expected))
-    magnitude = np.maximum(np.abs(expected), scale)
-    scaled = np.max(np.divide(error, magnitude, out=error.copy(), where=magnitude > 0), initial=0)
-    spacing = np.spacing(np.abs(expected).astype(dtype)).astype(np.float64)
-    no_cancellation = ~nan & (np.abs(expected) >= scale)  # where an ulp count means something
-    ulp = int(np.max(np.round(error / spacing)[no_cancellation], initial=0))
-    record(f"loss {dtype} vs reference (scaled rel, ulp)", f"{name}/{case}", float(scaled), ulp)
-    assert scaled <= rtol, f"{name} {case}: error {np.max(error):.3g}, scaled {scaled:.3g}"
+    assert np.shape(actual) == np.shape(expected), (name, np.shape(actual), np.shape(expected))
+    scaled, ulp, same_nans = scaled_error(actual, expected, scale)
+    assert same_nans, f"{name}: NaN positions differ"
+    record(f"loss {dtype} vs reference (scaled rel, ulp)", f"{name}/{case}", scaled, ulp)
+    assert scaled <= rtol, f"{name} {case}: scaled error {scaled:.3g}"
 
 
 def _case(name, key, inputs, dtype):
     y, p = inputs[key]
-    y_in = _labels(y) if name == SPARSE else y.astype(dtype)
+    y_in = labels(y) if name == SPARSE else y.astype(dtype)
     return y, y_in, p
 
 
@@ -222,7 +85,7 @@ def test_crossentropy_from_logits_matches_reference(inputs, name):
     y, _ = inputs["binary"] if name == "binary_crossentropy" else inputs["probabilities"]
     logits = np.random.default_rng(3).normal(size=y.shape) * 10
     logits[0] = [50.0, -50.0, 0.0, 1e-3, -1e-3, 30.0][: y.shape[-1]]  # far into the tails
-    y_in = _labels(y) if name == SPARSE else y
+    y_in = labels(y) if name == SPARSE else y
     actual = _run(name, y_in, logits, np.float64, from_logits=True)
     expected = R.LOSSES[name](y_in, logits, from_logits=True, dtype=np.float64)
     scale = term_scale(name, y, logits, from_logits=True)
@@ -274,7 +137,7 @@ def test_reduction_matches_reference_with_zero_weights_masks_and_timesteps():
 @pytest.mark.parametrize("name", sorted(L.ALL_LOSSES))
 def test_loss_class_applies_the_legacy_reduction(inputs, name):
     y, p = inputs["probabilities"]
-    y_in = _labels(y) if name == SPARSE else y
+    y_in = labels(y) if name == SPARSE else y
     weights = np.array([1.0, 0.0, 2.0, 1.0, 0.5, 0.0, 3.0, 1.0, 1.0, 1.0, 1.0])
     rows = slice(0, 10)  # leave out the all-zero row (NaN for the categorical losses)
     loss = L.class_for(name)(dtype="float64")
@@ -292,7 +155,7 @@ def test_all_zero_weights_give_nan_as_legacy():
 
 
 # -- known deltas vs stock Keras 3 --------------------------------------------------------------
-def test_known_delta_hinge_with_01_labels():
+def test_known_delta_hinge_with_01labels():
     """Legacy uses {0, 1} labels as given; stock maps them to {-1, 1} first."""
     y = np.array([[0.0, 1.0, 1.0, 0.0]], np.float32)
     p = np.array([[0.3, -0.4, 0.8, -2.0]], np.float32)

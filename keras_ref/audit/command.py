@@ -74,6 +74,12 @@ def run(args) -> int:
     from keras_ref.audit import report
 
     console = Console() if sys.stdout.isatty() else Console(width=180)
+    if args.plot:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            console.print("--plot needs matplotlib: pip install 'keras-ref[plot]'")
+            return 2
     backends = list(BACKENDS) if args.backend == "all" else [args.backend]
     results: dict[str, dict] = {}
     with Progress(
@@ -91,7 +97,7 @@ def run(args) -> int:
     notes = [note for r in ok.values() for note in r["notes"]]
     title = f"keras_ref parity audit ({', '.join(ok) or 'no backend'}; {args.steps} steps)"
     console.print(report.table(rows, title))
-    for note in notes:
+    for note in notes + report.row_notes(rows):
         console.print(f"note: {note}")
     failures = [r for r in rows if r["status"] != "PASS"]
     console.print(

@@ -12,8 +12,7 @@ Everything is deterministic: fixed seeds, fixed gradient sequences, no data-depe
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import keras
 import numpy as np
@@ -27,55 +26,10 @@ from keras_ref.audit.errors import (
 )
 from keras_ref.audit.grid import OPTIMIZER_GRID
 from keras_ref.audit.inputs import gradient_sequence, initial_params
+from keras_ref.audit.row import Case, Row
 from keras_ref.audit.stock import stock_default, stock_equivalent
 from keras_ref.audit.trajectory import run_optimizer
 from keras_ref.reference import optimizers as reference
-
-
-@dataclasses.dataclass
-class Row:
-    """One audited component, as printed and as written to JSON."""
-
-    kind: str  # "optimizer", "loss" or "metric"
-    component: str
-    config: str
-    backend: str
-    device: str
-    dtype: str
-    rel: float  # normwise relative error against the exact legacy formula
-    ulp: int  # worst ulp distance: first optimizer step, or elementwise loss/metric values
-    tolerance: float
-    ulp_tolerance: int | None
-    stock: str  # the stock equivalent's name, or "none"
-    stock_identical: str  # "yes", "no" or "none"
-    stock_rel: float | None  # keras_ref vs the stock equivalent
-    stock_default_drift: float | None  # stock-with-its-defaults vs legacy defaults
-    rel_replay: float | None = None  # float32 optimizers: against a float32 replay of legacy
-    note: str = ""
-
-    @property
-    def passed(self) -> bool:
-        ok = self.rel <= self.tolerance
-        if self.ulp_tolerance is not None:
-            ok = ok and self.ulp <= self.ulp_tolerance
-        if self.rel_replay is not None:
-            ok = ok and self.rel_replay <= tolerances.OPTIMIZER_REL_VS_FLOAT32_REPLAY
-        return ok
-
-    @property
-    def status(self) -> str:
-        return "PASS" if self.passed else "FAIL"
-
-    def to_dict(self) -> dict:
-        return {**dataclasses.asdict(self), "status": self.status}
-
-
-@dataclasses.dataclass
-class Case:
-    """A unit of audit work: `run()` returns its row (lazy, so progress can be reported)."""
-
-    label: str
-    run: Callable[[], Row]
 
 
 def optimizer_class_name(name: str) -> str:
@@ -182,7 +136,14 @@ def all_cases(
     *, steps: int, dtypes: list[str], device: str, only: set[str] | None = None
 ) -> list[Case]:
     """Every audit case on this backend and device (optimizers, then losses, then metrics)."""
-    return list(optimizer_cases(steps=steps, dtypes=dtypes, device=device, only=only))
+    from keras_ref.audit.loss_rows import loss_cases
+    from keras_ref.audit.metric_rows import metric_cases
+
+    return [
+        *optimizer_cases(steps=steps, dtypes=dtypes, device=device, only=only),
+        *loss_cases(dtypes=dtypes, device=device, only=only),
+        *metric_cases(dtypes=dtypes, device=device, only=only),
+    ]
 
 
 def plot_trajectories(*, steps: int, only: set[str] | None = None) -> dict[str, dict]:

@@ -80,3 +80,25 @@ def displacement_drift(
             continue
         worst = max(worst, diff / scale if scale > 0 else float("inf"))
     return worst
+
+
+def scaled_error(actual, expected, scale) -> tuple[float, int, bool]:
+    """Worst ``|a - e| / max(|e|, scale)``, its ulp count, and whether NaNs sit in the same places.
+
+    `scale` is the size of the terms that cancel in `e` (`loss_inputs.term_scale`); the ulp count
+    (in `actual`'s dtype) only covers elements without cancellation, where it means something.
+    """
+    dtype = np.asarray(actual).dtype
+    actual, expected = np.asarray(actual, np.float64), np.asarray(expected, np.float64)
+    if actual.shape != expected.shape:
+        raise ValueError(f"shape mismatch: {actual.shape} vs {expected.shape}")
+    nan = np.isnan(expected)
+    same_nans = bool(np.array_equal(np.isnan(actual), nan))
+    error = np.where(nan | (actual == expected), 0.0, np.abs(actual - expected))
+    magnitude = np.maximum(np.abs(expected), scale)
+    ratio = np.divide(error, magnitude, out=error.copy(), where=magnitude > 0)
+    scaled = float(np.max(ratio, initial=0))
+    spacing = np.spacing(np.abs(expected).astype(dtype)).astype(np.float64)
+    no_cancellation = ~nan & (np.abs(expected) >= scale) & np.isfinite(expected)
+    ulp = int(np.max(np.round(error / spacing)[no_cancellation], initial=0))
+    return scaled, ulp, same_nans

@@ -44,6 +44,17 @@ def table(rows: list[dict], title: str):
     return t
 
 
+def row_notes(rows: list[dict]) -> list[str]:
+    """The distinct notes rows carry (e.g. a stock function that rejects float64)."""
+    return sorted(
+        {
+            f"{r['backend']} {r['component']} {r['dtype']}: {r['note']}"
+            for r in rows
+            if r.get("note")
+        }
+    )
+
+
 def markdown(rows: list[dict], title: str) -> str:
     lines = [f"# {title}", "", "| " + " | ".join(h for _, h in COLUMNS) + " |"]
     lines.append("|" + "---|" * len(COLUMNS))
