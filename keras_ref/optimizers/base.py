@@ -85,6 +85,7 @@ class LegacyOptimizer(keras.optimizers.Optimizer):
 
     default_lr: ClassVar[float]
     has_decay: ClassVar[bool] = True
+    _multi_tensor: ClassVar[bool] = True  # torch: use the torch._foreach_* path where it applies
     _slot_names: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, lr: LearningRate | None, *, decay: float = 0.0, **kwargs: Any) -> None:
@@ -171,6 +172,15 @@ class LegacyOptimizer(keras.optimizers.Optimizer):
         if self.global_clipnorm and self.global_clipnorm > 0:
             grads = _keras3_clip_by_global_norm(grads, self.global_clipnorm)
         return legacy_clip_gradients(grads, None, self.clipvalue)
+
+    def _backend_update_step(self, grads, trainable_variables, learning_rate) -> None:
+        if keras.backend.backend() == "torch" and self._multi_tensor:
+            from keras_ref.optimizers import _torch_multi_tensor as multi_tensor
+
+            if multi_tensor.applies(self, trainable_variables):
+                multi_tensor.step(self, grads, trainable_variables, learning_rate)
+                return
+        super()._backend_update_step(grads, trainable_variables, learning_rate)
 
     def _decayed_lr(self, learning_rate, dtype: str):
         """``lr * (1 / (1 + decay * k))`` in `dtype`; just ``lr`` when decay is 0 (as legacy)."""
