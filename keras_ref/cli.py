@@ -32,6 +32,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit_command.add_arguments(audit)
     audit.set_defaults(run=audit_command.run)
+
+    bench = commands.add_parser(
+        "bench",
+        help="time keras_ref against stock Keras 3 (optimizer steps, model.fit, losses)",
+        description=(
+            "Time each legacy optimizer in model.fit (a small MLP and a model with 122 weight "
+            "tensors) and in one compiled step on 4M float32 parameters, against the closest "
+            "stock Keras 3 configuration, alternating both in the same process; report medians, "
+            "the ratio keras_ref/stock and the ratio to the step's memory-traffic bound. Also "
+            "the losses on a large batch."
+        ),
+    )
+    from keras_ref.bench import command as bench_command
+
+    bench_command.add_arguments(bench)
+    bench.set_defaults(run=bench_command.run)
     return parser
 
 

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 BACKENDS = ("tensorflow", "jax", "torch")
@@ -41,36 +38,15 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _run_backend(backend: str, args, progress, task) -> dict:
-    """Run the worker for `backend` in a subprocess; return its JSON result."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "rows.json"
-        cmd = [
-            sys.executable, "-m", "keras_ref.audit.worker", "--steps", str(args.steps),
-            "--device", args.device, "--dtype", args.dtype, "--out", str(out),
-        ]  # fmt: skip
-        if args.only:
-            cmd += ["--only", *args.only]
-        env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"}
-        if args.dtype != "float32":
-            env["JAX_ENABLE_X64"] = "1"
-        proc = subprocess.Popen(
-            cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        for line in proc.stdout:
-            if line.startswith("PROGRESS "):
-                _, done, total, label = line.rstrip("\n").split(" ", 3)
-                progress.update(task, completed=int(done), total=int(total), description=label)
-        stderr = proc.stderr.read()
-        if proc.wait() != 0 or not out.exists():
-            return {"error": f"{backend} worker failed (exit {proc.returncode}):\n{stderr[-3000:]}"}
-        return json.loads(out.read_text())
+def _worker_argv(args) -> list[str]:
+    argv = ["--steps", str(args.steps), "--device", args.device, "--dtype", args.dtype]
+    return argv + (["--only", *args.only] if args.only else [])
 
 
 def run(args) -> int:
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from keras_ref._workers import progress_bar, run_worker
     from keras_ref.audit import report
 
     console = Console() if sys.stdout.isatty() else Console(width=180)
@@ -82,12 +58,14 @@ def run(args) -> int:
             return 2
     backends = list(BACKENDS) if args.backend == "all" else [args.backend]
     results: dict[str, dict] = {}
-    with Progress(
-        TextColumn("{task.description:<48}"), BarColumn(), MofNCompleteColumn(), console=console
-    ) as progress:
+    env = {"JAX_ENABLE_X64": "1"} if args.dtype != "float32" else {}
+    with progress_bar(console) as progress:
         for backend in backends:
             task = progress.add_task(f"{backend}: starting", total=None)
-            results[backend] = _run_backend(backend, args, progress, task)
+            argv = _worker_argv(args)
+            results[backend] = run_worker(
+                "keras_ref.audit.worker", backend, argv, env, progress, task
+            )
 
     failed_backends = [b for b, r in results.items() if "error" in r]
     for b in failed_backends:

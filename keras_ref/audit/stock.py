@@ -56,3 +56,21 @@ def stock_equivalent(name: str, config: dict, defaults: dict) -> keras.optimizer
 def stock_default(name: str) -> keras.optimizers.Optimizer:
     """The stock class with its own defaults: what `optimizer="<name>"` gives in Keras 3."""
     return STOCK_CLASSES[name]()
+
+
+def closest_stock(name: str, defaults: dict) -> keras.optimizers.Optimizer:
+    """The stock optimizer closest to legacy defaults: the exact equivalent, else same settings."""
+    exact = stock_equivalent(name, {}, defaults)
+    if exact is not None:
+        return exact
+    if name == "rmsprop":
+        return keras.optimizers.RMSprop(
+            defaults["lr"], defaults["rho"], epsilon=defaults["epsilon"]
+        )
+    if name == "adagrad":
+        return keras.optimizers.Adagrad(
+            defaults["lr"], initial_accumulator_value=0.0, epsilon=defaults["epsilon"]
+        )
+    return keras.optimizers.Nadam(
+        defaults["lr"], defaults["beta_1"], defaults["beta_2"], defaults["epsilon"]
+    )

@@ -1,0 +1,1 @@
+"""`keras-ref bench`: keras_ref against stock Keras 3, timed in the same process."""

@@ -1,0 +1,86 @@
+"""`keras-ref bench`: time keras_ref against stock Keras 3 on one or every backend."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+from pathlib import Path
+
+BACKENDS = ("tensorflow", "jax", "torch")
+COLUMNS = [
+    ("backend", "backend"),
+    ("case", "case"),
+    ("component", "component"),
+    ("ours_ms", "keras_ref ms"),
+    ("stock_ms", "stock ms"),
+    ("ratio", "keras_ref/stock"),
+    ("bound_ms", "memory bound ms"),
+    ("ratio_to_bound", "keras_ref/bound"),
+    ("stock_ratio_to_bound", "stock/bound"),
+]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--backend",
+        choices=[*BACKENDS, "all"],
+        default=os.environ.get("KERAS_BACKEND", "tensorflow"),
+        help="backend to time; 'all' runs each in its own process (default: KERAS_BACKEND)",
+    )
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller inputs")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="only these optimizers")
+    parser.add_argument("--json", metavar="PATH", help="write the rows as JSON")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.3f}" if value < 100 else f"{value:.1f}"
+    return str(value)
+
+
+def run(args) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from keras_ref._workers import progress_bar, run_worker
+
+    console = Console() if sys.stdout.isatty() else Console(width=160)
+    backends = list(BACKENDS) if args.backend == "all" else [args.backend]
+    argv = (["--quick"] if args.quick else []) + (["--only", *args.only] if args.only else [])
+    results = {}
+    with progress_bar(console) as progress:
+        for backend in backends:
+            task = progress.add_task(f"{backend}: starting", total=None)
+            results[backend] = run_worker(
+                "keras_ref.bench.worker", backend, argv, {}, progress, task
+            )
+    failed = {b: r["error"] for b, r in results.items() if "error" in r}
+    for error in failed.values():
+        console.print(f"[bold red]{error}[/]")
+    rows = [row for r in results.values() if "error" not in r for row in r["rows"]]
+    table = Table(title="keras_ref vs stock Keras 3 (medians, same process, alternating)")
+    for _, header in COLUMNS:
+        table.add_column(
+            header, justify="left" if header in {"backend", "case", "component"} else "right"
+        )
+    for row in rows:
+        table.add_row(*[_cell(row.get(key)) for key, _ in COLUMNS])
+    console.print(table)
+    for backend, r in results.items():
+        if "error" in r:
+            continue
+        ratios = [row["ratio"] for row in r["rows"] if row["case"].startswith("fit")]
+        bounds = [row["ratio_to_bound"] for row in r["rows"] if "ratio_to_bound" in row]
+        console.print(
+            f"{backend}: copy bandwidth {r['copy_bandwidth_gb_s']:.1f} GB/s; median fit ratio "
+            f"{statistics.median(ratios):.3f} (max {max(ratios):.3f}); step/bound max "
+            f"{max(bounds):.2f}"
+        )
+    if args.json:
+        Path(args.json).write_text(json.dumps({"results": results}, indent=1))
+    return 1 if failed else 0
