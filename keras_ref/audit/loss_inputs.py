@@ -150,4 +150,7 @@ def term_scale(name: str, y, p, from_logits: bool = False) -> np.ndarray:
             return np.abs(picked) + 2 * np.max(np.abs(z), -1) + np.log(np.shape(p)[-1])
         if name == "categorical_crossentropy" and from_logits:
             return np.sum(np.abs(y), -1) * (2 * np.max(np.abs(p), -1) + np.log(np.shape(p)[-1]))
+        if name == "categorical_crossentropy":  # -sum(y log p) cancels when a target is < 0
+            q = np.clip(p / np.sum(p, -1, keepdims=True), EPS, 1 - EPS)
+            return np.sum(np.abs(y * np.log(q)), -1)
     return np.zeros(np.shape(y)[:-1])
