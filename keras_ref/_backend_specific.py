@@ -18,6 +18,38 @@ def float64_supported() -> bool:
     return True
 
 
+def tf_replicas_in_sync() -> int:
+    """How many tf.distribute replicas sum their gradients here (1 outside a replica context)."""
+    if keras.backend.backend() != "tensorflow":
+        return 1
+    import tensorflow as tf
+
+    if tf.distribute.in_cross_replica_context():
+        return 1
+    return tf.distribute.get_replica_context().num_replicas_in_sync
+
+
+def tf_all_reduce_sum(grads: list) -> list:
+    """The gradients summed over the replicas (what Keras's TFOptimizer does before updating)."""
+    import tensorflow as tf
+
+    context = tf.distribute.get_replica_context()
+    return context.all_reduce(tf.distribute.ReduceOp.SUM, list(grads))
+
+
+def tf_update_summed(optimizer, grads: list, trainable_variables: list, learning_rate) -> None:
+    """Keras's `TFOptimizer._backend_update_step`, for gradients already summed over replicas."""
+    import tensorflow as tf
+
+    variables = [v.value if isinstance(v, keras.Variable) else v for v in trainable_variables]
+    tf.__internal__.distribute.interim.maybe_merge_call(
+        optimizer._distributed_tf_update_step,
+        optimizer._distribution_strategy,
+        list(zip(grads, variables)),
+        learning_rate,
+    )
+
+
 def backend_version() -> str:
     """Version string of the backend library behind Keras."""
     name = keras.backend.backend()

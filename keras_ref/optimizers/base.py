@@ -25,7 +25,12 @@ import keras
 from keras import ops
 
 from keras_ref import _validation as check
-from keras_ref._backend_specific import float64_supported
+from keras_ref._backend_specific import (
+    float64_supported,
+    tf_all_reduce_sum,
+    tf_replicas_in_sync,
+    tf_update_summed,
+)
 from keras_ref._numerics import constant
 
 LearningRate = float | keras.optimizers.schedules.LearningRateSchedule | Callable[[], Any]
@@ -168,12 +173,24 @@ class LegacyOptimizer(keras.optimizers.Optimizer):
 
     # -- the step -----------------------------------------------------------------------------
     def _clip_gradients(self, grads: list) -> list:
+        if tf_replicas_in_sync() > 1:
+            return grads  # clipped after the cross-replica sum, in `_backend_update_step`
+        return self._legacy_clip(grads)
+
+    def _legacy_clip(self, grads: list) -> list:
+        """Legacy clipnorm (global norm), Keras 3's global_clipnorm, then legacy clipvalue."""
         grads = legacy_clip_gradients(grads, self.clipnorm, None)
         if self.global_clipnorm and self.global_clipnorm > 0:
             grads = _keras3_clip_by_global_norm(grads, self.global_clipnorm)
         return legacy_clip_gradients(grads, None, self.clipvalue)
 
     def _backend_update_step(self, grads, trainable_variables, learning_rate) -> None:
+        if tf_replicas_in_sync() > 1:
+            # tf.distribute: the legacy global norm (and clipvalue) must see the summed gradient,
+            # and Keras sums only inside TFOptimizer._backend_update_step, after clipping.
+            grads = self._legacy_clip(tf_all_reduce_sum(grads))
+            tf_update_summed(self, grads, trainable_variables, learning_rate)
+            return
         if keras.backend.backend() == "torch" and self._multi_tensor:
             from keras_ref.optimizers import _torch_multi_tensor as multi_tensor
 
