@@ -12,6 +12,7 @@ from keras_ref._numerics import constant, maximum
 from keras_ref.optimizers.base import (
     LearningRate,
     LegacyOptimizer,
+    check_betas,
     compute_dtype,
     read,
     resolve_epsilon,
@@ -44,8 +45,7 @@ class Adam(LegacyOptimizer):
         **kwargs: Any,
     ) -> None:
         owner = type(self).__name__
-        beta_1 = check.in_range("beta_1", beta_1, 0.0, 1.0, owner=owner, closed_high=False)
-        beta_2 = check.in_range("beta_2", beta_2, 0.0, 1.0, owner=owner, closed_high=False)
+        beta_1, beta_2 = check_betas(beta_1, beta_2, owner=owner)
         epsilon = resolve_epsilon(epsilon, owner=owner)
         amsgrad = check.boolean("amsgrad", amsgrad, owner=owner)
         super().__init__(lr, decay=decay, **kwargs)

@@ -7,11 +7,11 @@ from typing import Any
 import keras
 from keras import ops
 
-from keras_ref import _validation as check
 from keras_ref._numerics import constant, maximum
 from keras_ref.optimizers.base import (
     LearningRate,
     LegacyOptimizer,
+    check_betas,
     compute_dtype,
     read,
     resolve_epsilon,
@@ -43,8 +43,7 @@ class Adamax(LegacyOptimizer):
         **kwargs: Any,
     ) -> None:
         owner = type(self).__name__
-        beta_1 = check.in_range("beta_1", beta_1, 0.0, 1.0, owner=owner, closed_high=False)
-        beta_2 = check.in_range("beta_2", beta_2, 0.0, 1.0, owner=owner, closed_high=False)
+        beta_1, beta_2 = check_betas(beta_1, beta_2, owner=owner)
         epsilon = resolve_epsilon(epsilon, owner=owner)
         super().__init__(lr, decay=decay, **kwargs)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon

@@ -231,6 +231,13 @@ def resolve_epsilon(epsilon: float | None, *, owner: str) -> float:
     return check.non_negative("epsilon", epsilon, owner=owner)
 
 
+def check_betas(beta_1, beta_2, *, owner: str) -> tuple[float, float]:
+    """Adam-family ``beta_1``, ``beta_2``: finite floats in [0, 1)."""
+    beta_1 = check.in_range("beta_1", beta_1, 0.0, 1.0, owner=owner, closed_high=False)
+    beta_2 = check.in_range("beta_2", beta_2, 0.0, 1.0, owner=owner, closed_high=False)
+    return beta_1, beta_2
+
+
 def _resolve_learning_rate(owner: str, lr, learning_rate, default: float):
     """One learning rate from the legacy `lr` and the Keras 3 `learning_rate`."""
     if lr is not None and learning_rate is not None and not _same_rate(lr, learning_rate):

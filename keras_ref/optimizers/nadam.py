@@ -12,6 +12,7 @@ from keras_ref._numerics import constant
 from keras_ref.optimizers.base import (
     LearningRate,
     LegacyOptimizer,
+    check_betas,
     compute_dtype,
     read,
     resolve_epsilon,
@@ -51,8 +52,7 @@ class Nadam(LegacyOptimizer):
                 f"{owner} has no `decay` argument (legacy Nadam never had one); its momentum "
                 f"schedule is `schedule_decay` (a float >= 0, default 0.004)."
             )
-        beta_1 = check.in_range("beta_1", beta_1, 0.0, 1.0, owner=owner, closed_high=False)
-        beta_2 = check.in_range("beta_2", beta_2, 0.0, 1.0, owner=owner, closed_high=False)
+        beta_1, beta_2 = check_betas(beta_1, beta_2, owner=owner)
         epsilon = resolve_epsilon(epsilon, owner=owner)
         schedule_decay = check.non_negative("schedule_decay", schedule_decay, owner=owner)
         super().__init__(lr, **kwargs)
