@@ -6,12 +6,14 @@
 """
 
 from keras_ref import backend as backend
+from keras_ref import legacy_h5 as legacy_h5
 from keras_ref import losses as losses
 from keras_ref import metrics as metrics
 from keras_ref import optimizers as optimizers
 from keras_ref import reference as reference
 from keras_ref import training as training
 from keras_ref._version import __version__ as __version__
+from keras_ref.legacy_h5 import load_model as load_legacy_h5
 from keras_ref.optimizers import SGD as SGD
 from keras_ref.optimizers import Adadelta as Adadelta
 from keras_ref.optimizers import Adagrad as Adagrad
@@ -32,6 +34,8 @@ __all__ = [
     "__version__",
     "backend",
     "compile",
+    "legacy_h5",
+    "load_legacy_h5",
     "losses",
     "metrics",
     "optimizers",

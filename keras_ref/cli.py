@@ -33,6 +33,16 @@ def build_parser() -> argparse.ArgumentParser:
     audit_command.add_arguments(audit)
     audit.set_defaults(run=audit_command.run)
 
+    from keras_ref import migrate as migrate_command
+
+    migrate = commands.add_parser(
+        "migrate",
+        help="find Keras 2 usages in Python sources and rewrite them (keras_ref or stock)",
+        description=migrate_command.DESCRIPTION,
+    )
+    migrate_command.add_arguments(migrate)
+    migrate.set_defaults(run=migrate_command.run)
+
     bench = commands.add_parser(
         "bench",
         help="time keras_ref against stock Keras 3 (optimizer steps, model.fit, losses)",
