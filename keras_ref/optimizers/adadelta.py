@@ -59,7 +59,9 @@ class Adadelta(LegacyOptimizer):
         d_old = read(d, dtype)
         a_new = rho * read(a, dtype) + one_minus_rho * ops.square(g)
         self.assign(a, a_new)
-        update = g * ops.sqrt(d_old + eps) / ops.sqrt(a_new + eps)
+        # XLA would rewrite `x / sqrt(y)` as `x * rsqrt(y)`, which rounds differently (and is
+        # slower on CPU); abs() of a sqrt of a non-negative sum is exact and keeps the divide.
+        update = g * ops.sqrt(d_old + eps) / ops.abs(ops.sqrt(a_new + eps))
         self.assign(variable, p - lr * update)
         self.assign(d, rho * d_old + one_minus_rho * ops.square(update))
 
