@@ -1,7 +1,8 @@
 """Backend-specific: compile a function the way each backend's users do, and wait for results.
 
-tensorflow: `tf.function(jit_compile=True)`; jax: `jax.jit`; torch: eager (no compilation), with
-`torch.cuda.synchronize` on GPU. `block(x)` returns only once `x` is computed.
+tensorflow: `tf.function(jit_compile=True)`; jax: `jax.jit` (with donated arguments, as Keras's
+own JAX trainer donates the variables it updates); torch: eager (no compilation). `block(x)`
+returns only once `x` is computed (TensorFlow on CPU and torch on CPU are already synchronous).
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import keras
+import numpy as np
 
 
-def jit(fn: Callable) -> Callable:
+def jit(fn: Callable, donate: tuple[int, ...] = ()) -> Callable:
     name = keras.backend.backend()
     if name == "tensorflow":
         import tensorflow as tf
@@ -20,7 +22,7 @@ def jit(fn: Callable) -> Callable:
     if name == "jax":
         import jax
 
-        return jax.jit(fn)
+        return jax.jit(fn, donate_argnums=donate)
     return fn
 
 
@@ -35,7 +37,29 @@ def block(x):
 
         if torch.cuda.is_available():
             torch.cuda.synchronize()
-        return x
     if name == "tensorflow":
-        keras.tree.map_structure(lambda t: t.numpy() if hasattr(t, "numpy") else t, x)
+        import tensorflow as tf
+
+        if tf.config.list_logical_devices("GPU"):
+            tf.test.experimental.sync_devices()
     return x
+
+
+def in_place_scale(size: int) -> Callable[[], None]:
+    """A compiled in-place ``x <- x * 1`` on `size` float32 values: the simplest step."""
+    name = keras.backend.backend()
+    scale = keras.ops.convert_to_tensor(np.float32(1.0))
+    if name == "jax":
+        state = {"x": keras.ops.convert_to_tensor(np.full((size,), 0.5, "float32"))}
+        fn = jit(lambda t, c: t * c, donate=(0,))
+
+        def run():
+            state["x"] = block(fn(state["x"], scale))
+
+        return run
+    if name == "torch":
+        x = keras.ops.convert_to_tensor(np.full((size,), 0.5, "float32"))
+        return lambda: block(x.mul_(scale))
+    variable = keras.Variable(np.full((size,), 0.5, "float32"))
+    fn = jit(lambda c: variable.assign(variable * c))
+    return lambda: block(fn(scale))

@@ -1,15 +1,16 @@
 """One backend's share of `keras-ref bench` (KERAS_BACKEND is set by the parent).
 
-keras_ref and stock run alternately in this process, so both see the same machine state; each
-figure is the median of repeated runs. The memory bound of an optimizer step is the bytes it
-must read and write per parameter divided by this run's measured copy bandwidth.
+keras_ref and stock run alternately in this process (`timing.paired`). The memory bound of a
+large optimizer step is the bytes it must read and write (`TRAFFIC` tensors per parameter)
+divided by this run's copy bandwidth: the best of NumPy's and the backend's compiled in-place
+``x *= 1`` on a buffer of the step's size (larger than the last-level cache).
+TRAFFIC counts the default configuration: SGD without momentum reads p and g and writes p.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import time
 
@@ -20,26 +21,29 @@ from keras_ref import losses, optimizers
 from keras_ref.audit.loss_inputs import SPARSE
 from keras_ref.audit.loss_rows import STOCK_FUNCTIONS
 from keras_ref.audit.stock import closest_stock
-from keras_ref.bench._backend_jit import block, jit
+from keras_ref.bench._backend_jit import block, in_place_scale, jit
+from keras_ref.bench.timing import Paired, StepTimer, paired
 from keras_ref.reference import optimizers as reference
 
 # Tensors each optimizer step reads and writes per parameter (p, g and the slots).
-TRAFFIC = {"sgd": 5, "rmsprop": 5, "adagrad": 5, "adadelta": 7, "adam": 7, "adamax": 7, "nadam": 7}
+TRAFFIC = {"sgd": 3, "rmsprop": 5, "adagrad": 5, "adadelta": 7, "adam": 7, "adamax": 7, "nadam": 7}
+STEP_SIZE = 16_000_000  # float32 parameters of the large step, in 4 tensors of 64 MB
+BATCH = 64
 
 
-def _median_pair(run_ours, run_stock, repeats: int) -> tuple[float, float]:
-    """Alternate the two, `repeats` times each after one warm-up; medians in seconds."""
-    for fn in (run_ours, run_stock):
-        fn()
-    ours, stock = [], []
-    for _ in range(repeats):
-        for fn, out in ((run_ours, ours), (run_stock, stock)):
-            start = time.perf_counter()
-            fn()
-            out.append(time.perf_counter() - start)
-    return statistics.median(ours), statistics.median(stock)
+def _row(case: str, component: str, timing: Paired, scale: float = 1e3) -> dict:
+    return {
+        "case": case, "component": component,
+        "ours_ms": scale * timing.ours_s, "stock_ms": scale * timing.stock_s,
+        "ratio": timing.ratio, "ratio_iqr": [timing.ratio_low, timing.ratio_high],
+    }  # fmt: skip
 
 
+def _both(name: str) -> dict:
+    return {"ours": optimizers.get(name), "stock": closest_stock(name, reference.DEFAULTS[name])}
+
+
+# -- model.fit ---------------------------------------------------------------------------------
 def _mlp(width: int, depth: int, inputs: int) -> keras.Model:
     keras.utils.set_random_seed(0)
     layers = [keras.Input((inputs,))]
@@ -47,102 +51,89 @@ def _mlp(width: int, depth: int, inputs: int) -> keras.Model:
     return keras.Sequential([*layers, keras.layers.Dense(1)])
 
 
-def fit_case(name: str, model_kind: str, repeats: int, quick: bool) -> dict:
-    if model_kind == "mlp":
-        make, x_shape = (lambda: _mlp(64, 2, 64)), (512 if quick else 2048, 64)
-    else:  # many small variables: 61 Dense layers, 122 weight tensors
-        make, x_shape = (lambda: _mlp(8, 60, 8)), (256 if quick else 1024, 8)
+MODELS = {  # name: (width, depth, inputs); "many" has 51 Dense layers, 102 weight tensors
+    "mlp": (64, 2, 64),
+    "many": (8, 50, 8),
+}
+
+
+def fit_case(name: str, model_kind: str, steps: int, pairs: int) -> dict:
+    width, depth, inputs = MODELS[model_kind]
     rng = np.random.default_rng(0)
-    x = rng.normal(size=x_shape).astype("float32")
-    y = rng.normal(size=(x_shape[0], 1)).astype("float32")
-    models = {}
-    for who, opt in (
-        ("ours", optimizers.get(name)),
-        ("stock", closest_stock(name, reference.DEFAULTS[name])),
-    ):
-        model = make()
+    x = rng.normal(size=(steps * BATCH, inputs)).astype("float32")
+    y = rng.normal(size=(steps * BATCH, 1)).astype("float32")
+    runs = {}
+    for who, opt in _both(name).items():
+        model = _mlp(width, depth, inputs)
         model.compile(opt, "mse")
-        models[who] = model
+        opt.build(model.trainable_variables)  # eagerly: creating slots while tracing is slow
+        timer = StepTimer()
 
-    def run(who):
-        return lambda: models[who].fit(x, y, batch_size=64, epochs=1, shuffle=False, verbose=0)
+        def run(model=model, timer=timer):
+            model.fit(x, y, batch_size=BATCH, shuffle=False, verbose=0, callbacks=[timer])
+            return timer.median_step()
 
-    ours, stock = _median_pair(run("ours"), run("stock"), repeats)
-    steps = x_shape[0] // 64
-    tensors = len(models["ours"].trainable_weights)
-    return {
-        "case": f"fit {model_kind} ({tensors} tensors)", "component": name,
-        "ours_ms": 1e3 * ours / steps, "stock_ms": 1e3 * stock / steps, "ratio": ours / stock,
-    }  # fmt: skip
+        runs[who] = run
+    timing = paired(runs["ours"], runs["stock"], pairs)
+    tensors = len(model.trainable_weights)
+    return _row(f"fit {model_kind} ({tensors} tensors)", name, timing)
 
 
-def _large_step(opt, size: int, parts: int):
+# -- one compiled step on large tensors ----------------------------------------------------------
+def _large_step(opt, size: int, parts: int = 4):
     shape = (size // parts,)
     variables = [keras.Variable(np.full(shape, 0.5, "float32")) for _ in range(parts)]
     grads = [keras.ops.convert_to_tensor(np.full(shape, 1e-3, "float32")) for _ in range(parts)]
     opt.build(variables)
     if keras.backend.backend() == "jax":
-        step = jit(opt.stateless_apply)
-        state = {"opt": [v.value for v in opt.variables], "params": [v.value for v in variables]}
+        # Donated, as Keras's JAX trainer donates its state; outputs in the inputs' order, so
+        # that XLA aliases each buffer to its own update (else it adds copies).
+        def update(opt_values, params, grads):
+            new_params, new_opt_values = opt.stateless_apply(opt_values, grads, params)
+            return new_opt_values, new_params
+
+        step = jit(update, donate=(0, 1))
+        state = [[v.value for v in opt.variables], [v.value for v in variables]]
 
         def run():
-            state["params"], state["opt"] = step(state["opt"], grads, state["params"])
-            block(state["params"])
+            state[:] = block(step(*state, grads))
 
         return run
     apply = jit(lambda g: opt.apply(g, variables))
-
-    def run():
-        apply(grads)
-        block([v.value for v in variables])
-
-    return run
+    return lambda: block(apply(grads))
 
 
-def copy_seconds(size: int, repeats: int) -> float:
-    """Median time to read and rewrite `size` float32 values the way an optimizer step does.
-
-    In place (`variable.assign(variable * c)`, compiled) on tensorflow and torch; on jax, where
-    updates are functional, a jitted ``x * c`` like `stateless_apply`.
-    """
-    scale = keras.ops.convert_to_tensor(np.float32(1.0))
-    if keras.backend.backend() == "jax":
-        x = keras.ops.convert_to_tensor(np.full((size,), 0.5, "float32"))
-        fn = jit(lambda t, c: t * c)
-
-        def run():
-            block(fn(x, scale))
-    else:
-        variable = keras.Variable(np.full((size,), 0.5, "float32"))
-        fn = jit(lambda c: variable.assign(variable * c))
-
-        def run():
-            fn(scale)
-            block(variable.value)
-
-    run()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def copy_bandwidth(size: int, repeats: int) -> dict:
+    """Bytes per second of an in-place ``x *= 1`` on `size` float32, NumPy's and the backend's:
+    the fastest of `repeats` alternating runs (the bound is what the machine can reach)."""
+    x = np.full((size,), 0.5, "float32")
+    one = np.float32(1.0)
+    runs = {
+        "numpy": lambda: np.multiply(x, one, out=x),
+        keras.backend.backend(): in_place_scale(size),
+    }
+    best = dict.fromkeys(runs, float("inf"))
+    for _ in range(repeats + 1):
+        for who, run in runs.items():
+            start = time.perf_counter()
+            run()
+            best[who] = min(best[who], time.perf_counter() - start)
+    return {who: 8 * size / seconds for who, seconds in best.items()}
 
 
-def step_case(name: str, size: int, repeats: int, copy_s: float) -> dict:
-    ours_run = _large_step(optimizers.get(name), size, parts=4)
-    stock_run = _large_step(closest_stock(name, reference.DEFAULTS[name]), size, parts=4)
-    ours, stock = _median_pair(ours_run, stock_run, repeats)
-    bound = copy_s * TRAFFIC[name] / 2  # the copy moves 2 tensors' worth of bytes
+def step_case(name: str, pairs: int, bandwidth: float) -> dict:
+    runs = {who: _large_step(opt, STEP_SIZE) for who, opt in _both(name).items()}
+    timing = paired(runs["ours"], runs["stock"], pairs)
+    bound = TRAFFIC[name] * 4 * STEP_SIZE / bandwidth
     return {
-        "case": f"compiled step ({size / 1e6:.0f}M float32)", "component": name,
-        "ours_ms": 1e3 * ours, "stock_ms": 1e3 * stock, "ratio": ours / stock,
-        "bound_ms": 1e3 * bound, "ratio_to_bound": ours / bound,
-        "stock_ratio_to_bound": stock / bound,
+        **_row(f"compiled step ({STEP_SIZE / 1e6:.0f}M float32)", name, timing),
+        "bound_ms": 1e3 * bound, "ratio_to_bound": timing.ours_s / bound,
+        "stock_ratio_to_bound": timing.stock_s / bound,
     }  # fmt: skip
 
 
-def loss_case(name: str, batch: int, repeats: int) -> dict:
+# -- losses ------------------------------------------------------------------------------------
+def loss_case(name: str, batch: int, pairs: int) -> dict:
     rng = np.random.default_rng(0)
     classes = 32
     p = rng.dirichlet(np.ones(classes), size=batch).astype("float32")
@@ -151,13 +142,8 @@ def loss_case(name: str, batch: int, repeats: int) -> dict:
     p_in = keras.ops.convert_to_tensor(p)
     ours_fn = jit(lambda a, b: keras.ops.mean(getattr(losses, name)(a, b)))
     stock_fn = jit(lambda a, b: keras.ops.mean(getattr(keras.losses, STOCK_FUNCTIONS[name])(a, b)))
-    ours, stock = _median_pair(
-        lambda: block(ours_fn(y_in, p_in)), lambda: block(stock_fn(y_in, p_in)), repeats
-    )
-    return {
-        "case": f"loss ({batch}x{classes})", "component": name,
-        "ours_ms": 1e3 * ours, "stock_ms": 1e3 * stock, "ratio": ours / stock,
-    }  # fmt: skip
+    timing = paired(lambda: block(ours_fn(y_in, p_in)), lambda: block(stock_fn(y_in, p_in)), pairs)
+    return _row(f"loss ({batch}x{classes})", name, timing)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -166,28 +152,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", default=[])
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
-    repeats = 3 if args.quick else 7
-    size = 4_000_000
+    quick = args.quick
+    fit_pairs, step_pairs = (7, 15) if quick else (21, 41)
     names = [n for n in TRAFFIC if not args.only or n in {o.lower() for o in args.only}]
     loss_names = [] if args.only else list(STOCK_FUNCTIONS)
+    bandwidths = copy_bandwidth(STEP_SIZE, step_pairs)
+    bandwidth = max(bandwidths.values())
     jobs = []
-    copy_s = copy_seconds(size, repeats * 3)
     for name in names:
-        jobs.append((f"{name} step", lambda n=name: step_case(n, size, repeats * 3, copy_s)))
-        jobs.append((f"{name} fit mlp", lambda n=name: fit_case(n, "mlp", repeats, args.quick)))
-        jobs.append((f"{name} fit many", lambda n=name: fit_case(n, "many", repeats, args.quick)))
+        jobs.append((f"{name} step", lambda n=name: step_case(n, step_pairs, bandwidth)))
+        for kind, steps in (("mlp", 16 if quick else 48), ("many", 8 if quick else 24)):
+            jobs.append(
+                (f"{name} fit {kind}", lambda n=name, k=kind, s=steps: fit_case(n, k, s, fit_pairs))
+            )
+    batch = 65536 if quick else 262144
     for name in loss_names:
-        jobs.append(
-            (f"{name}", lambda n=name: loss_case(n, 65536 if args.quick else 262144, repeats))
-        )
+        jobs.append((name, lambda n=name: loss_case(n, batch, step_pairs)))
     rows = []
     backend = keras.backend.backend()
     for done, (label, job) in enumerate(jobs, start=1):
         rows.append({"backend": backend, **job()})
         print(f"PROGRESS {done} {len(jobs)} {backend} {label}", flush=True)
-    bandwidth = 2 * 4 * size / copy_s / 1e9
+    result = {
+        "rows": rows,
+        "copy_bandwidth_gb_s": bandwidth / 1e9,
+        "copy_bandwidths_gb_s": {k: v / 1e9 for k, v in bandwidths.items()},
+    }
     with open(args.out, "w") as f:
-        json.dump({"rows": rows, "copy_bandwidth_gb_s": bandwidth}, f)
+        json.dump(result, f)
     return 0
 
 
