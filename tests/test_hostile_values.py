@@ -81,6 +81,27 @@ def test_non_finite_gradients_propagate_as_in_the_legacy_formula(name, clipping,
     assert any(not np.isfinite(p).all() for p in ours[-1]) or clipping in ("clipvalue", "both")
 
 
+@pytest.mark.parametrize("kind", ["nan", "inf", "-inf", "nan+inf"])
+def test_sgd_without_momentum_differs_from_legacy_only_after_an_infinite_update(kind):
+    """`SGD(momentum=0)` steps ``p - lr*g`` without its moment slot (see `SGD`): NaN as legacy;
+    an infinite parameter stays infinite, where legacy's ``0 * m`` makes it NaN one step later."""
+    params, grads = hostile_gradients(kind)
+    opt = keras_ref.SGD()
+    ours = run_optimizer(opt, params, grads, "float32")
+    with np.errstate(all="ignore"):
+        legacy = reference.simulate("sgd", params, grads, dtype=np.float32)
+        stock_rule = [[p.astype("float32") for p in params]]
+        for step in grads:
+            lr_g = [np.float32(0.01) * g.astype("float32") for g in step]
+            stock_rule.append([p - x for p, x in zip(stock_rule[-1], lr_g)])
+    assert_same_non_finite_pattern(ours, stock_rule[1:], "float32")
+    for a, b in zip(ours[-1], legacy[-1], strict=True):
+        finite = np.isfinite(b)
+        np.testing.assert_array_equal(a[finite], b[finite])  # bit for bit where legacy is finite
+        np.testing.assert_array_equal(np.isnan(b), np.isnan(a) | np.isinf(a))  # NaN or still inf
+    assert all(not ops.convert_to_numpy(m).any() for m in opt._moment)  # the slot stays zero
+
+
 def clip(grads, clipnorm, clipvalue) -> list[np.ndarray]:
     out = keras_ref.optimizers.legacy_clip_gradients(grads, clipnorm, clipvalue)
     return [ops.convert_to_numpy(x) for x in out]

@@ -73,7 +73,7 @@ def legacy_clip_gradients(grads: list, clipnorm: float | None, clipvalue: float 
         total = squared[0]
         for s in squared[1:]:
             total = total + s
-        norm = ops.sqrt(total)
+        norm = ops.abs(ops.sqrt(total))  # abs (exact): XLA would turn c / sqrt(.) into c * rsqrt(.)
         c = constant(clipnorm, norm_dtype)
         scale = c / norm
         clip = norm >= c

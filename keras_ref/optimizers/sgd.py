@@ -21,6 +21,12 @@ class SGD(LegacyOptimizer):
     Defaults: ``lr=0.01, momentum=0.0, decay=0.0, nesterov=False``.
     Same update as stock Keras 3 `SGD`; legacy `decay` is stock
     ``learning_rate=InverseTimeDecay(lr, 1, decay)``.
+
+    With ``momentum=0`` (no Nesterov) the step is ``p <- p - lr_k * g``: legacy's
+    ``p + (0 * m - lr_k * g)`` rounded the same way, so every finite or NaN result is identical,
+    without reading or writing the moment slot (it is kept, at zero, for the legacy state layout).
+    One difference, shared with stock Keras 3: after an infinite update legacy's ``0 * m`` turns
+    the ±inf parameter into NaN at the next step; here it stays ±inf.
     """
 
     default_lr = 0.01
@@ -46,6 +52,9 @@ class SGD(LegacyOptimizer):
         p = read(variable, dtype)
         g = keras.ops.cast(gradient, dtype)
         lr = self._decayed_lr(learning_rate, dtype)
+        if self.momentum == 0 and not self.nesterov:
+            self.assign(variable, p - lr * g)  # the moment would only ever hold -lr_k * g
+            return
         momentum = constant(self.momentum, dtype)
         (m,) = self._slots(variable)
         v = momentum * read(m, dtype) - lr * g
