@@ -63,3 +63,33 @@ def in_place_scale(size: int) -> Callable[[], None]:
     variable = keras.Variable(np.full((size,), 0.5, "float32"))
     fn = jit(lambda c: variable.assign(variable * c))
     return lambda: block(fn(scale))
+
+
+def optimized_hlo(opt, variables: list, grads: list) -> str:
+    """tensorflow and jax: the optimized XLA HLO of one compiled `opt` step on `variables`."""
+    name = keras.backend.backend()
+    if name == "tensorflow":
+        import tensorflow as tf
+
+        fn = tf.function(lambda g: opt.apply(g, variables), jit_compile=True)
+        return fn.experimental_get_compiler_ir(grads)(stage="optimized_hlo")
+    if name == "jax":
+        import jax
+
+        def update(opt_values, params, grads):
+            new_params, new_opt_values = opt.stateless_apply(opt_values, grads, params)
+            return new_opt_values, new_params
+
+        values = [v.value for v in opt.variables], [v.value for v in variables], grads
+        return jax.jit(update, donate_argnums=(0, 1)).lower(*values).compile().as_text()
+    raise ValueError(f"optimized_hlo: XLA backends only (tensorflow, jax), not {name!r}")
+
+
+def torch_profile_table(run, steps: int, rows: int) -> str:
+    """torch: `torch.profiler`'s table of the ops `steps` calls of `run` spend their time in."""
+    from torch.profiler import ProfilerActivity, profile
+
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        for _ in range(steps):
+            run()
+    return prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=rows)

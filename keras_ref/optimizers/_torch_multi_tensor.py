@@ -1,10 +1,20 @@
 """torch backend only: the legacy updates over lists of tensors, with `torch._foreach_*` kernels.
 
 Stock Keras 3 updates most of its torch optimizers this way; a per-variable loop of `keras.ops`
-calls costs ~15 small kernel launches and Python dispatches per variable. Each function below
-performs the same elementwise operations, in the same order and on the same operand types
+calls costs ~15 small kernel launches and Python dispatches per variable. Each update below
+performs the same elementwise operations, in the same order, with the same operand order
+(when both operands are NaN, the result is the first one's NaN) and the same operand types
 (0-d tensors for the per-step scalars), as the generic `update_step` of its optimizer, so the
-numbers are identical (`parity/test_torch_multi_tensor.py` checks this bit for bit).
+numbers are identical (`parity/test_torch_multi_tensor.py` checks this bit for bit). One
+exception, as before: `torch._foreach_maximum_` (Adam with AMSGrad, Adamax) puts NaN where the
+generic `maximum` does, but a NaN of its own, not the input's sign and payload.
+
+Only the storage differs. Results are computed in place, into the slots and parameters where
+the legacy order allows (``m *= b1; m += t`` is ``b1*m + t``), otherwise into a few fresh
+temporaries that the following operations overwrite in place. On CPU a foreach op is a loop
+over the tensors, so what costs is each pass over memory and each fresh large temporary (page
+faults): large tensors are updated block by block, in cache (`_blocks`). No fused op
+(`alpha=`, addcmul, addcdiv, lerp) is used: its rounding differs.
 """
 
 from __future__ import annotations
@@ -12,121 +22,239 @@ from __future__ import annotations
 import keras
 import torch
 from keras import ops
+from keras.src.backend.common.stateless_scope import in_stateless_scope
+from keras.src.backend.common.variables import get_autocast_scope
+from keras.src.backend.torch.core import get_device
 
 from keras_ref._numerics import constant
+
+_FLOATS = (torch.float32, torch.float64)
+_BLOCK = 1 << 18  # elements per block of the update on CPU (1 MiB of float32): see _blocks
 
 
 def applies(optimizer, variables) -> bool:
     """Whether the fast path covers these variables: one float32/float64 dtype, no special ones."""
-    dtypes = {keras.backend.standardize_dtype(v.dtype) for v in variables}
+    if type(optimizer).__name__ not in _STEPS or not variables or in_stateless_scope():
+        return False  # (a stateless scope's tensors must not be updated in place)
+    dtypes = {value.dtype for value in _values(variables)}
     return (
         len(dtypes) == 1
-        and dtypes <= {"float32", "float64"}
+        and dtypes <= set(_FLOATS)
         and not any(getattr(v, "overwrite_with_gradient", False) for v in variables)
-        and type(optimizer).__name__ in _STEPS
     )
 
 
 @torch.no_grad()
 def step(optimizer, grads, variables, learning_rate) -> None:
     """One legacy update of `variables` (keras Variables) by `grads`, in place."""
+    params = _values(variables)
+    torch_dtype = params[0].dtype
     dtype = keras.backend.standardize_dtype(variables[0].dtype)
-    params = [v.value for v in variables]
-    grads = [ops.cast(g, dtype) for g in grads]
+    grads = [
+        g if isinstance(g, torch.Tensor) and g.dtype == torch_dtype else ops.cast(g, dtype)
+        for g in grads
+    ]
+    index = [optimizer._get_variable_index(v) for v in variables]
     slots = [
-        [getattr(optimizer, f"_{name}")[optimizer._get_variable_index(v)].value for v in variables]
+        _values([getattr(optimizer, f"_{name}")[i] for i in index])
         for name in optimizer._slot_names
     ]
-    _STEPS[type(optimizer).__name__](optimizer, params, grads, slots, learning_rate, dtype)
+    update = _STEPS[type(optimizer).__name__](optimizer, learning_rate, dtype)
+    for block in _blocks(params, grads, slots):
+        update(*block)
 
 
-def _copy(targets, values) -> None:
-    torch._foreach_copy_(targets, values)
+def _values(variables) -> list:
+    """``[v.value for v in variables]``, the tensors that the update writes in place.
+
+    `Variable.value` checks the stateless, autocast and device scopes for every variable
+    (~2 us each, as much as the update of a small tensor); outside all of them it is the
+    variable's own tensor, read here directly.
+    """
+    if in_stateless_scope() or get_autocast_scope() is not None or str(get_device()) == "meta":
+        return [v.value for v in variables]
+    values = [v._value for v in variables]
+    if any(value is None for value in values):  # not initialized yet: `.value` knows what to do
+        return [v.value for v in variables]
+    return values
 
 
-def _sgd(opt, params, grads, slots, learning_rate, dtype):
-    lr, momentum = opt._decayed_lr(learning_rate, dtype), constant(opt.momentum, dtype)
-    (m,) = slots
-    lr_g = torch._foreach_mul(grads, lr)
-    v = torch._foreach_sub(torch._foreach_mul(m, momentum), lr_g)  # momentum*m - lr*g
-    _copy(m, v)
-    if opt.nesterov:
-        new = torch._foreach_add(params, torch._foreach_mul(v, momentum))
-        torch._foreach_sub_(new, lr_g)  # (p + momentum*v) - lr*g
-        _copy(params, new)
+def _blocks(params, grads, slots):
+    """`(params, grads, slots)` again, cut into blocks of at most `_BLOCK` elements (on CPU).
+
+    Every operation is elementwise, so the update may run block by block: a block's operands
+    and temporaries stay in cache through the ~12 passes of an update, where whole large
+    tensors would come from memory again at every pass (and their temporaries be fresh,
+    page-faulting allocations). A large contiguous tensor is cut, with its gradient and slots,
+    into flat views of `_BLOCK` elements; smaller tensors are packed together, in order. Each
+    element still meets the same operations on the same operands: the numbers are unchanged.
+    """
+    if params[0].device.type != "cpu" or sum(p.numel() for p in params) <= _BLOCK:
+        yield params, grads, slots
+        return
+    pieces = []  # one tuple (param, grad, *slots) per piece of a variable
+    for tensors in zip(params, grads, *slots):
+        shape = tensors[0].shape
+        if tensors[0].numel() > _BLOCK and all(
+            t.shape == shape and t.is_contiguous() for t in tensors
+        ):
+            pieces.extend(zip(*(t.view(-1).split(_BLOCK) for t in tensors)))
+        else:
+            pieces.append(tensors)
+    block, size = [], 0
+    for piece in pieces:
+        if block and size + piece[0].numel() > _BLOCK:
+            yield _unzip(block)
+            block, size = [], 0
+        block.append(piece)
+        size += piece[0].numel()
+    yield _unzip(block)
+
+
+def _unzip(pieces):
+    params, grads, *slots = (list(column) for column in zip(*pieces))
+    return params, grads, slots
+
+
+def _descend(params, numerator, root, eps) -> None:
+    """``p <- p - numerator / (sqrt(root) + eps)``; `numerator` is a fresh list, overwritten."""
+    denom = torch._foreach_sqrt(root)
+    torch._foreach_add_(denom, eps)
+    torch._foreach_div_(numerator, denom)
+    torch._foreach_sub_(params, numerator)
+
+
+def _ema_(slot, grads, decay, one_minus_decay, square: bool) -> None:
+    """``s <- decay*s + (1-decay)*x`` in place, ``x = g*g`` if `square` else ``g``."""
+    if square:
+        fresh = torch._foreach_mul(grads, grads)
+        torch._foreach_mul_(fresh, one_minus_decay)
     else:
-        torch._foreach_add_(params, v)
+        fresh = torch._foreach_mul(grads, one_minus_decay)
+    torch._foreach_mul_(slot, decay)
+    torch._foreach_add_(slot, fresh)
 
 
-def _rmsprop(opt, params, grads, slots, learning_rate, dtype):
+# Each `_<name>(opt, learning_rate, dtype)` computes this step's 0-d scalars, as the generic
+# update does (``1 - b1`` from the rounded ``b1``...), and returns the elementwise update
+# ``update(params, grads, slots)``, run on each block.
+
+
+def _sgd(opt, learning_rate, dtype):
+    lr, momentum = opt._decayed_lr(learning_rate, dtype), constant(opt.momentum, dtype)
+    plain, nesterov = opt.momentum == 0 and not opt.nesterov, opt.nesterov
+
+    def update(params, grads, slots):
+        (m,) = slots
+        lr_g = torch._foreach_mul(grads, lr)
+        if plain:
+            torch._foreach_sub_(params, lr_g)  # p <- p - lr*g; the moment is left alone (see SGD)
+            return
+        # v = momentum*m - lr*g, computed in m itself: m <- v
+        torch._foreach_mul_(m, momentum)
+        torch._foreach_sub_(m, lr_g)
+        if nesterov:
+            # p <- (p + momentum*v) - lr*g
+            torch._foreach_add_(params, torch._foreach_mul(m, momentum))
+            torch._foreach_sub_(params, lr_g)
+        else:
+            torch._foreach_add_(params, m)
+
+    return update
+
+
+def _rmsprop(opt, learning_rate, dtype):
     lr, rho = opt._decayed_lr(learning_rate, dtype), constant(opt.rho, dtype)
-    eps = constant(opt.epsilon, dtype)
-    (a,) = slots
-    torch._foreach_mul_(a, rho)
-    torch._foreach_add_(a, torch._foreach_mul(torch._foreach_mul(grads, grads), 1 - rho))
-    denom = torch._foreach_add(torch._foreach_sqrt(a), eps)
-    torch._foreach_sub_(params, torch._foreach_div(torch._foreach_mul(grads, lr), denom))
+    one_minus_rho, eps = 1 - rho, constant(opt.epsilon, dtype)
+
+    def update(params, grads, slots):
+        (a,) = slots
+        _ema_(a, grads, rho, one_minus_rho, square=True)
+        _descend(params, torch._foreach_mul(grads, lr), a, eps)
+
+    return update
 
 
-def _adagrad(opt, params, grads, slots, learning_rate, dtype):
+def _adagrad(opt, learning_rate, dtype):
     lr, eps = opt._decayed_lr(learning_rate, dtype), constant(opt.epsilon, dtype)
-    (a,) = slots
-    torch._foreach_add_(a, torch._foreach_mul(grads, grads))
-    denom = torch._foreach_add(torch._foreach_sqrt(a), eps)
-    torch._foreach_sub_(params, torch._foreach_div(torch._foreach_mul(grads, lr), denom))
+
+    def update(params, grads, slots):
+        (a,) = slots
+        torch._foreach_add_(a, torch._foreach_mul(grads, grads))
+        _descend(params, torch._foreach_mul(grads, lr), a, eps)
+
+    return update
 
 
-def _adadelta(opt, params, grads, slots, learning_rate, dtype):
+def _adadelta(opt, learning_rate, dtype):
     lr, eps = opt._decayed_lr(learning_rate, dtype), constant(opt.epsilon, dtype)
     rho, one_minus_rho = constant(opt.rho, dtype), constant(1.0 - opt.rho, dtype)
-    a, d = slots
-    torch._foreach_mul_(a, rho)
-    torch._foreach_add_(a, torch._foreach_mul(torch._foreach_mul(grads, grads), one_minus_rho))
-    update = torch._foreach_mul(grads, torch._foreach_sqrt(torch._foreach_add(d, eps)))
-    torch._foreach_div_(update, torch._foreach_sqrt(torch._foreach_add(a, eps)))
-    torch._foreach_sub_(params, torch._foreach_mul(update, lr))
-    torch._foreach_mul_(d, rho)
-    torch._foreach_add_(d, torch._foreach_mul(torch._foreach_mul(update, update), one_minus_rho))
+
+    def update(params, grads, slots):
+        a, d = slots
+        _ema_(a, grads, rho, one_minus_rho, square=True)
+        # update = g * sqrt(d_old + eps) / sqrt(a_new + eps). `g` stays the first factor: when
+        # both factors are NaN, the result is the first one's NaN (sign bit included).
+        root = torch._foreach_add(d, eps)
+        torch._foreach_sqrt_(root)
+        step = torch._foreach_mul(grads, root)
+        del root  # (frees its memory for the next temporary)
+        root = torch._foreach_add(a, eps)
+        torch._foreach_sqrt_(root)
+        torch._foreach_div_(step, root)
+        del root
+        torch._foreach_sub_(params, torch._foreach_mul(step, lr))
+        # d <- rho*d_old + (1-rho)*update**2: `step` is not needed any more, square it in place
+        torch._foreach_mul_(step, step)
+        torch._foreach_mul_(step, one_minus_rho)
+        torch._foreach_mul_(d, rho)
+        torch._foreach_add_(d, step)
+
+    return update
 
 
-def _moments(m, v, grads, b1, b2) -> None:
-    """``m <- b1*m + (1-b1)*g``; ``v <- b2*v + (1-b2)*g**2``, in place."""
-    torch._foreach_mul_(m, b1)
-    torch._foreach_add_(m, torch._foreach_mul(grads, 1 - b1))
-    torch._foreach_mul_(v, b2)
-    torch._foreach_add_(v, torch._foreach_mul(torch._foreach_mul(grads, grads), 1 - b2))
-
-
-def _adam(opt, params, grads, slots, learning_rate, dtype):
+def _adam(opt, learning_rate, dtype):
     lr = opt._decayed_lr(learning_rate, dtype)
     b1, b2 = constant(opt.beta_1, dtype), constant(opt.beta_2, dtype)
     eps = constant(opt.epsilon, dtype)
     t = ops.cast(opt.iterations, dtype) + 1
     lr_t = lr * (ops.sqrt(1 - ops.power(b2, t)) / (1 - ops.power(b1, t)))
-    m, v, *vhat = slots
-    _moments(m, v, grads, b1, b2)
-    if opt.amsgrad:
-        torch._foreach_maximum_(vhat[0], v)
-        v = vhat[0]
-    denom = torch._foreach_add(torch._foreach_sqrt(v), eps)
-    torch._foreach_sub_(params, torch._foreach_div(torch._foreach_mul(m, lr_t), denom))
+    one_minus_b1, one_minus_b2, amsgrad = 1 - b1, 1 - b2, opt.amsgrad
+
+    def update(params, grads, slots):
+        m, v, *vhat = slots
+        _ema_(m, grads, b1, one_minus_b1, square=False)
+        _ema_(v, grads, b2, one_minus_b2, square=True)
+        if amsgrad:
+            torch._foreach_maximum_(vhat[0], v)
+            v = vhat[0]
+        _descend(params, torch._foreach_mul(m, lr_t), v, eps)
+
+    return update
 
 
-def _adamax(opt, params, grads, slots, learning_rate, dtype):
+def _adamax(opt, learning_rate, dtype):
     b1, b2 = constant(opt.beta_1, dtype), constant(opt.beta_2, dtype)
     eps = constant(opt.epsilon, dtype)
     t = ops.cast(opt.iterations, dtype) + 1
     lr_t = opt._decayed_lr(learning_rate, dtype) / (1 - ops.power(b1, t))
-    m, u = slots
-    torch._foreach_mul_(m, b1)
-    torch._foreach_add_(m, torch._foreach_mul(grads, 1 - b1))
-    torch._foreach_mul_(u, b2)
-    torch._foreach_maximum_(u, torch._foreach_abs(grads))
-    denom = torch._foreach_add(u, eps)
-    torch._foreach_sub_(params, torch._foreach_div(torch._foreach_mul(m, lr_t), denom))
+    one_minus_b1 = 1 - b1
+
+    def update(params, grads, slots):
+        m, u = slots
+        _ema_(m, grads, b1, one_minus_b1, square=False)
+        torch._foreach_mul_(u, b2)
+        torch._foreach_maximum_(u, torch._foreach_abs(grads))  # u <- max(b2*u, |g|)
+        # p <- p - lr_t*m / (u + eps)
+        step = torch._foreach_mul(m, lr_t)
+        denom = torch._foreach_add(u, eps)
+        torch._foreach_div_(step, denom)
+        torch._foreach_sub_(params, step)
+
+    return update
 
 
-def _nadam(opt, params, grads, slots, learning_rate, dtype):
+def _nadam(opt, learning_rate, dtype):
     lr = ops.cast(learning_rate, dtype)
     b2, eps = constant(opt.beta_2, dtype), constant(opt.epsilon, dtype)
     b1 = constant(opt.beta_1, dtype)
@@ -134,15 +262,30 @@ def _nadam(opt, params, grads, slots, learning_rate, dtype):
     mu_t, mu_next = opt._momentum_cache(t, dtype), opt._momentum_cache(t + 1, dtype)
     schedule = ops.cast(opt._m_schedule, dtype)
     schedule_next = schedule * mu_next
-    m, v = slots
-    g_prime = torch._foreach_div(grads, 1 - schedule)
-    _moments(m, v, grads, b1, b2)
-    m_prime = torch._foreach_div(m, 1 - schedule_next)
-    v_prime = torch._foreach_div(v, 1 - ops.power(b2, t))
-    m_bar = torch._foreach_mul(g_prime, 1 - mu_t)
-    torch._foreach_add_(m_bar, torch._foreach_mul(m_prime, mu_next))
-    denom = torch._foreach_add(torch._foreach_sqrt(v_prime), eps)
-    torch._foreach_sub_(params, torch._foreach_div(torch._foreach_mul(m_bar, lr), denom))
+    one_minus_schedule, one_minus_mu_t = 1 - schedule, 1 - mu_t
+    one_minus_schedule_next, one_minus_b2_power = 1 - schedule_next, 1 - ops.power(b2, t)
+    one_minus_b1, one_minus_b2 = 1 - b1, 1 - b2
+
+    def update(params, grads, slots):
+        m, v = slots
+        # m_bar = (1-mu_t) * (g / (1-S_t)) + mu_next * (m_new / (1-S_t*mu_next)), in one list
+        m_bar = torch._foreach_div(grads, one_minus_schedule)
+        torch._foreach_mul_(m_bar, one_minus_mu_t)
+        _ema_(m, grads, b1, one_minus_b1, square=False)
+        m_prime = torch._foreach_div(m, one_minus_schedule_next)
+        torch._foreach_mul_(m_prime, mu_next)
+        torch._foreach_add_(m_bar, m_prime)
+        del m_prime  # (frees its memory for the next temporary)
+        _ema_(v, grads, b2, one_minus_b2, square=True)
+        torch._foreach_mul_(m_bar, lr)
+        # p <- p - lr*m_bar / (sqrt(v_new / (1 - b2**t)) + eps)
+        root = torch._foreach_div(v, one_minus_b2_power)
+        torch._foreach_sqrt_(root)
+        torch._foreach_add_(root, eps)
+        torch._foreach_div_(m_bar, root)
+        torch._foreach_sub_(params, m_bar)
+
+    return update
 
 
 _STEPS = {

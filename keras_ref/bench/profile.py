@@ -1,0 +1,111 @@
+"""Where the time of a large optimizer step goes: ``python -m keras_ref.bench.profile [NAME ...]``.
+
+tensorflow and jax: the kernels XLA compiles the step into and the bytes each one reads and
+writes (from the optimized HLO), per parameter, against the minimum `TRAFFIC`; XLA on CPU gives
+every output its own loop, so a slot read by the parameter's update is read twice. torch: the
+`torch.profiler` table of the step's ops.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import re
+import sys
+
+import keras
+import numpy as np
+
+from keras_ref import optimizers
+from keras_ref.audit.stock import closest_stock
+from keras_ref.bench._backend_jit import optimized_hlo, torch_profile_table
+from keras_ref.bench.worker import TRAFFIC
+from keras_ref.reference import optimizers as reference
+
+_BYTES = {"f16": 2, "bf16": 2, "f32": 4, "f64": 8, "s32": 4, "s64": 8, "u32": 4, "pred": 1}
+_ARRAY = re.compile(r"\b(f16|bf16|f32|f64|s32|s64|u32|pred)\[([\d,]*)\]")
+_INSTRUCTION = re.compile(r"^\s*(?:ROOT )?%(\S+) = (.*?) ([a-z][\w-]*)\((.*?)\)")
+_FREE = {"parameter", "constant", "tuple", "get-tuple-element", "bitcast"}
+
+
+def _nbytes(shape: str) -> int:
+    total = 0
+    for dtype, dims in _ARRAY.findall(shape):
+        count = 1
+        for d in filter(None, dims.split(",")):
+            count *= int(d)
+        total += _BYTES[dtype] * count
+    return total
+
+
+def hlo_kernels(hlo: str) -> list[tuple[str, int, int]]:
+    """(opcode, bytes read, bytes written) of each kernel of the HLO's entry computation."""
+    entry = hlo[hlo.index("\nENTRY") :]
+    entry = entry[: entry.index("\n}")]
+    shapes, kernels = {}, []
+    for line in entry.splitlines()[1:]:
+        match = _INSTRUCTION.match(line)
+        if not match:
+            continue
+        name, shape, opcode, operands = match.groups()
+        shapes[name] = _nbytes(shape)
+        if opcode in _FREE:
+            continue
+        read = sum(shapes.get(o, 0) for o in set(re.findall(r"%([\w.\-]+)", operands)))
+        kernels.append((opcode, read, shapes[name]))
+    return kernels
+
+
+def _large(opt, size: int, parts: int):
+    shape = (size // parts,)
+    variables = [keras.Variable(np.full(shape, 0.5, "float32")) for _ in range(parts)]
+    grads = [keras.ops.convert_to_tensor(np.full(shape, 1e-3, "float32")) for _ in range(parts)]
+    opt.build(variables)
+    return variables, grads
+
+
+def xla_rows(name: str, size: int, parts: int) -> list[tuple]:
+    rows = []
+    for who, opt in (("keras_ref", optimizers.get(name)), ("stock", _stock(name))):
+        kernels = hlo_kernels(optimized_hlo(opt, *_large(opt, size, parts)))
+        big = [k for k in kernels if k[1] + k[2] >= 4 * size / parts]
+        moved = sum(r + w for _, r, w in kernels) / (4 * size)
+        rows.append((name, who, len(big) / parts, moved, TRAFFIC[name], moved / TRAFFIC[name]))
+    return rows
+
+
+def _stock(name: str):
+    return closest_stock(name, reference.DEFAULTS[name])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m keras_ref.bench.profile")
+    parser.add_argument("names", nargs="*", default=list(TRAFFIC), metavar="NAME")
+    parser.add_argument("--size", type=int, default=4_000_000, help="float32 parameters")
+    args = parser.parse_args(argv)
+    from rich.console import Console
+    from rich.table import Table
+
+    console, backend = Console(width=160), keras.backend.backend()
+    if backend == "torch":
+        for name in args.names:
+            for who, opt in (("keras_ref", optimizers.get(name)), ("stock", _stock(name))):
+                variables, grads = _large(opt, args.size, 4)
+                opt.apply(grads, variables)
+                console.rule(f"torch {name}: {who}, 10 steps on {args.size / 1e6:g}M float32")
+                step = functools.partial(opt.apply, grads, variables)
+                console.print(torch_profile_table(step, 10, 8))
+        return 0
+    table = Table(title=f"{backend}: XLA kernels of one step on {args.size / 1e6:g}M float32")
+    for header in ("optimizer", "who", "kernels per tensor", "tensors moved per parameter",
+                   "minimum", "moved/minimum"):  # fmt: skip
+        table.add_column(header, justify="left" if header in {"optimizer", "who"} else "right")
+    for name in args.names:
+        for row in xla_rows(name.lower(), args.size, 4):
+            table.add_row(*[f"{c:.2f}" if isinstance(c, float) else str(c) for c in row])
+    console.print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
