@@ -38,7 +38,12 @@ LEGACY_DEFAULTS = {
 
 
 def lr_value(opt) -> float:
-    return float(keras.ops.convert_to_numpy(opt.learning_rate))
+    """The exact rate the optimizer holds: its config's (the variable is float32 until it
+    updates float64 variables, as legacy's `K.variable(lr)` was)."""
+    held = float(keras.ops.convert_to_numpy(opt.learning_rate))
+    exact = opt.get_config()["learning_rate"]
+    assert held == float(np.float32(exact)) or held == exact
+    return exact
 
 
 @pytest.mark.parametrize("cls", ALL, ids=lambda c: c.__name__)

@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     quick = args.quick
-    fit_pairs, step_pairs = (7, 15) if quick else (21, 41)
+    fit_pairs, step_pairs = (9, 15) if quick else (21, 41)
     names = [n for n in TRAFFIC if not args.only or n in {o.lower() for o in args.only}]
     loss_names = [] if args.only else list(STOCK_FUNCTIONS)
     bandwidths = copy_bandwidth(STEP_SIZE, step_pairs)
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     jobs = []
     for name in names:
         jobs.append((f"{name} step", lambda n=name: step_case(n, step_pairs, bandwidth)))
-        for kind, steps in (("mlp", 16 if quick else 48), ("many", 8 if quick else 24)):
+        for kind, steps in (("mlp", 32 if quick else 96), ("many", 16 if quick else 48)):
             jobs.append(
                 (f"{name} fit {kind}", lambda n=name, k=kind, s=steps: fit_case(n, k, s, fit_pairs))
             )

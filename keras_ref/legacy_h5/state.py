@@ -76,8 +76,8 @@ def restore_state(
     else:
         scalars, slots = _legacy_layout(name, params, saved, path)
     for slot_name, values in slots.items():
-        if slot_name == "vhat" and not getattr(optimizer, "amsgrad", False):
-            continue  # Keras 2 kept (1,) placeholders without amsgrad
+        if slot_name not in optimizer._slot_names:
+            continue  # Keras 2 kept vhat placeholders without amsgrad, moments without momentum
         variables = getattr(optimizer, f"_{slot_name}")
         for param, value in zip(params, values):
             _assign(variables[optimizer._get_variable_index(param)], value, path, slot_name)

@@ -145,11 +145,11 @@ def _sgd(opt, learning_rate, dtype):
     plain, nesterov = opt.momentum == 0 and not opt.nesterov, opt.nesterov
 
     def update(params, grads, slots):
-        (m,) = slots
         lr_g = torch._foreach_mul(grads, lr)
         if plain:
-            torch._foreach_sub_(params, lr_g)  # p <- p - lr*g; the moment is left alone (see SGD)
+            torch._foreach_sub_(params, lr_g)  # p <- p - lr*g, no moment (see SGD)
             return
+        (m,) = slots
         # v = momentum*m - lr*g, computed in m itself: m <- v
         torch._foreach_mul_(m, momentum)
         torch._foreach_sub_(m, lr_g)

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 import keras
+import numpy as np
 from keras import ops
 
 from keras_ref import _validation as check
@@ -118,16 +119,17 @@ class LegacyOptimizer(keras.optimizers.Optimizer):
         self.decay = decay
         self.clipnorm = clipnorm
         self.clipvalue = clipvalue
-        if isinstance(lr, float):
-            self._hold_learning_rate_in_float64(lr)
+        self._exact_lr = _exact_rate(lr)
 
-    def _hold_learning_rate_in_float64(self, lr: float) -> None:
+    def _hold_learning_rate_in_float64(self) -> None:
         """Keep a float `lr` exactly, so float64 variables see the exact value (spec §1).
 
-        Each step casts it to the variable's dtype: float32 variables get ``fl32(lr)``, as legacy.
+        Done at build, for float64 variables only: float32 variables get ``fl32(lr)`` either
+        way, and a float64 learning rate would cost them a cast per step (~8% of a small
+        model's `fit` step on tensorflow).
         """
-        old = self._learning_rate
-        if old.dtype == "float64" or not float64_supported():
+        old, lr = self._learning_rate, self._exact_learning_rate()
+        if lr is None or old.dtype == "float64" or not float64_supported():
             return
         self._untrack_variable(old)
         with keras.name_scope(self.name):
@@ -140,6 +142,22 @@ class LegacyOptimizer(keras.optimizers.Optimizer):
             )
         self._track_variable(exact)
         self._learning_rate = exact
+
+    def _exact_learning_rate(self) -> float | None:
+        """The float rate last given, if the variable still holds it (rounded to its dtype)."""
+        if self._exact_lr is None or not isinstance(self._learning_rate, keras.Variable):
+            return None
+        held = keras.ops.convert_to_numpy(self._learning_rate)
+        return self._exact_lr if held == np.asarray(self._exact_lr, held.dtype) else float(held)
+
+    @property
+    def learning_rate(self):
+        return self._get_current_learning_rate()
+
+    @learning_rate.setter
+    def learning_rate(self, value) -> None:
+        self._exact_lr = _exact_rate(value)  # the exact value, for float64 variables
+        super(LegacyOptimizer, type(self)).learning_rate.fset(self, value)
 
     # -- legacy names -------------------------------------------------------------------------
     @property
@@ -162,6 +180,8 @@ class LegacyOptimizer(keras.optimizers.Optimizer):
                     f"`{getattr(variable, 'path', variable.name)}` has dtype {variable.dtype}."
                 )
         super().build(var_list)
+        if any(keras.backend.standardize_dtype(v.dtype) == "float64" for v in var_list):
+            self._hold_learning_rate_in_float64()
         slots = self.add_optimizer_variables(var_list, list(self._slot_names))
         for slot_name, variables in zip(self._slot_names, slots):
             setattr(self, f"_{slot_name}", variables)
@@ -210,6 +230,9 @@ class LegacyOptimizer(keras.optimizers.Optimizer):
     # -- config -------------------------------------------------------------------------------
     def get_config(self) -> dict:
         config = super().get_config()
+        exact = self._exact_learning_rate()
+        if exact is not None:
+            config["learning_rate"] = exact  # not its float32 rounding
         if self.has_decay:
             config["decay"] = self.decay
         return config
@@ -253,6 +276,13 @@ def _resolve_learning_rate(owner: str, lr, learning_rate, default: float):
     ):
         return value
     return check.non_negative(name, value, owner=owner)
+
+
+def _exact_rate(value) -> float | None:
+    """A plain-number learning rate as a Python float; None for a schedule or a callable."""
+    if isinstance(value, (int, float, np.floating)) and not isinstance(value, bool):
+        return float(value)
+    return None
 
 
 def _same_rate(a, b) -> bool:

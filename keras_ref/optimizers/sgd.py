@@ -22,15 +22,14 @@ class SGD(LegacyOptimizer):
     Same update as stock Keras 3 `SGD`; legacy `decay` is stock
     ``learning_rate=InverseTimeDecay(lr, 1, decay)``.
 
-    With ``momentum=0`` (no Nesterov) the step is ``p <- p - lr_k * g``: legacy's
-    ``p + (0 * m - lr_k * g)`` rounded the same way, so every finite or NaN result is identical,
-    without reading or writing the moment slot (it is kept, at zero, for the legacy state layout).
-    One difference, shared with stock Keras 3: after an infinite update legacy's ``0 * m`` turns
-    the ±inf parameter into NaN at the next step; here it stays ±inf.
+    With ``momentum=0`` (no Nesterov) the step is ``p <- p - lr_k * g``, legacy's
+    ``p + (0 * m - lr_k * g)`` rounded the same way, so every finite or NaN result is identical;
+    like stock, it keeps no moment (legacy's only ever held ``-lr_k * g``, and loading a Keras 2
+    file skips it). One difference, shared with stock Keras 3: after an infinite update legacy's
+    ``0 * m`` turns the ±inf parameter into NaN at the next step; here it stays ±inf.
     """
 
     default_lr = 0.01
-    _slot_names = ("moment",)
 
     def __init__(
         self,
@@ -46,14 +45,19 @@ class SGD(LegacyOptimizer):
         super().__init__(lr, decay=decay, **kwargs)
         self.momentum = momentum
         self.nesterov = nesterov
+        self._plain = momentum == 0 and not nesterov
+
+    @property
+    def _slot_names(self) -> tuple[str, ...]:
+        return () if self._plain else ("moment",)
 
     def update_step(self, gradient, variable, learning_rate) -> None:
         dtype = compute_dtype(variable.dtype)
         p = read(variable, dtype)
         g = keras.ops.cast(gradient, dtype)
         lr = self._decayed_lr(learning_rate, dtype)
-        if self.momentum == 0 and not self.nesterov:
-            self.assign(variable, p - lr * g)  # the moment would only ever hold -lr_k * g
+        if self._plain:
+            self.assign(variable, p - lr * g)
             return
         momentum = constant(self.momentum, dtype)
         (m,) = self._slots(variable)
