@@ -116,3 +116,14 @@ def device_name(device: str) -> str:
         gpu = tf.config.list_physical_devices("GPU")[0]
         return tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name)
     return "gpu"
+
+
+def torch_extremum(a, b, *, largest: bool):
+    """torch: ``torch.maximum``/``torch.minimum`` of equal-dtype tensors, one kernel.
+
+    Both keep the dtype and propagate NaN from either side, which is what `keras_ref` needs;
+    `keras.ops.maximum` casts float64 to float32 on torch, hence the direct call.
+    """
+    import torch
+
+    return torch.maximum(a, b) if largest else torch.minimum(a, b)

@@ -32,6 +32,7 @@ from keras import ops
 
 from keras_ref._numerics import constant
 from keras_ref._numerics import maximum as _nan_maximum
+from keras_ref._numerics import minimum as _nan_minimum
 
 Axis = int | Sequence[int] | None
 
@@ -193,8 +194,7 @@ def maximum(x, y):
 def minimum(x, y):
     """Elementwise min; keeps the dtype and propagates NaN from either side."""
     x, y = _operands(x, y)
-    smaller = ops.where(y < x, y, x)  # NaN in `x` survives: the comparison is False
-    return ops.where(y != y, y, smaller)  # NaN in `y` survives here
+    return _nan_minimum(x, y)
 
 
 def clip(x, min_value, max_value):
@@ -421,9 +421,9 @@ def sparse_categorical_crossentropy(target, output, from_logits: bool = False, a
     rows = ops.reshape(logits, (-1, classes))
     shifted = rows - ops.max(rows, axis=-1, keepdims=True)
     log_normaliser = ops.log(ops.sum(ops.exp(shifted), axis=-1))
-    is_label = ops.equal(ops.expand_dims(labels, -1), ops.arange(classes, dtype="int32"))
-    picked = ops.sum(ops.where(is_label, shifted, ops.zeros_like(shifted)), axis=-1)
     in_range = ops.logical_and(labels >= 0, labels < classes)
+    safe = ops.expand_dims(ops.clip(labels, 0, classes - 1), -1)  # gathered, then masked below
+    picked = ops.take_along_axis(shifted, safe, axis=-1)[:, 0]
     losses = ops.where(in_range, log_normaliser - picked, constant(math.nan, rows.dtype))
     if rank >= 3:
         losses = ops.reshape(losses, ops.shape(output)[:-1])

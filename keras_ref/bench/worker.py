@@ -10,6 +10,7 @@ TRAFFIC counts the default configuration: SGD without momentum reads p and g and
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 import time
@@ -57,13 +58,18 @@ MODELS = {  # name: (width, depth, inputs); "many" has 51 Dense layers, 102 weig
 }
 
 
-def fit_case(name: str, model_kind: str, steps: int, pairs: int) -> dict:
+def fit_case(name: str, model_kind: str, steps: int, pairs: int, noise: bool = False) -> dict:
+    """keras_ref against stock in `model.fit`; with `noise`, stock against itself (the ratio
+    such a measurement shows when nothing differs: this machine's noise floor)."""
     width, depth, inputs = MODELS[model_kind]
     rng = np.random.default_rng(0)
     x = rng.normal(size=(steps * BATCH, inputs)).astype("float32")
     y = rng.normal(size=(steps * BATCH, 1)).astype("float32")
     runs = {}
-    for who, opt in _both(name).items():
+    contenders = _both(name)
+    if noise:
+        contenders["ours"] = closest_stock(name, reference.DEFAULTS[name])
+    for who, opt in contenders.items():
         model = _mlp(width, depth, inputs)
         model.compile(opt, "mse")
         opt.build(model.trainable_variables)  # eagerly: creating slots while tracing is slow
@@ -76,7 +82,8 @@ def fit_case(name: str, model_kind: str, steps: int, pairs: int) -> dict:
         runs[who] = run
     timing = paired(runs["ours"], runs["stock"], pairs)
     tensors = len(model.trainable_weights)
-    return _row(f"fit {model_kind} ({tensors} tensors)", name, timing)
+    component = f"stock {name} vs itself (noise)" if noise else name
+    return _row(f"fit {model_kind} ({tensors} tensors)", component, timing)
 
 
 # -- one compiled step on large tensors ----------------------------------------------------------
@@ -158,16 +165,21 @@ def main(argv: list[str] | None = None) -> int:
     loss_names = [] if args.only else list(STOCK_FUNCTIONS)
     bandwidths = copy_bandwidth(STEP_SIZE, step_pairs)
     bandwidth = max(bandwidths.values())
+    fits = {"mlp": 32 if quick else 96, "many": 16 if quick else 48}  # steps per fit run
     jobs = []
     for name in names:
-        jobs.append((f"{name} step", lambda n=name: step_case(n, step_pairs, bandwidth)))
-        for kind, steps in (("mlp", 32 if quick else 96), ("many", 16 if quick else 48)):
+        jobs.append((f"{name} step", functools.partial(step_case, name, step_pairs, bandwidth)))
+        for kind, steps in fits.items():
             jobs.append(
-                (f"{name} fit {kind}", lambda n=name, k=kind, s=steps: fit_case(n, k, s, fit_pairs))
+                (f"{name} fit {kind}", functools.partial(fit_case, name, kind, steps, fit_pairs))
             )
+    if not args.only:  # stock Adam against itself: the noise floor of the fit ratios
+        for kind, steps in fits.items():
+            noise = functools.partial(fit_case, "adam", kind, steps, fit_pairs, noise=True)
+            jobs.append((f"noise floor fit {kind}", noise))
     batch = 65536 if quick else 262144
     for name in loss_names:
-        jobs.append((name, lambda n=name: loss_case(n, batch, step_pairs)))
+        jobs.append((name, functools.partial(loss_case, name, batch, step_pairs)))
     rows = []
     backend = keras.backend.backend()
     for done, (label, job) in enumerate(jobs, start=1):
