@@ -19,6 +19,8 @@ faults): large tensors are updated block by block, in cache (`_blocks`). No fuse
 
 from __future__ import annotations
 
+import functools
+
 import keras
 import torch
 from keras import ops
@@ -29,7 +31,24 @@ from keras.src.backend.torch.core import get_device
 from keras_ref._numerics import constant
 
 _FLOATS = (torch.float32, torch.float64)
+_TORCH_DTYPES = {"float32": torch.float32, "float64": torch.float64}
 _BLOCK = 1 << 18  # elements per block of the update on CPU (1 MiB of float32): see _blocks
+
+
+@functools.lru_cache(maxsize=256)
+def _cached(value: float, dtype: str, device: str, one_minus: bool):
+    c = constant(value, dtype)
+    return 1 - c if one_minus else c
+
+
+def _constant(value: float, dtype: str):
+    """`constant(value, dtype)`, made once per device (a 0-d tensor that nothing writes to)."""
+    return _cached(float(value), dtype, str(get_device()), False)
+
+
+def _one_minus(value: float, dtype: str):
+    """``1 - constant(value, dtype)`` (from the rounded value, as the generic path), made once."""
+    return _cached(float(value), dtype, str(get_device()), True)
 
 
 def applies(optimizer, variables) -> bool:
@@ -135,13 +154,27 @@ def _ema_(slot, grads, decay, one_minus_decay, square: bool) -> None:
     torch._foreach_add_(slot, fresh)
 
 
+def _cast(x, dtype: str):
+    """`ops.cast`, skipped (it costs more than a small update) when `x` already is `dtype`."""
+    if isinstance(x, torch.Tensor) and x.dtype == _TORCH_DTYPES[dtype]:
+        return x
+    return ops.cast(x, dtype)
+
+
+def _decayed_lr(opt, learning_rate, dtype: str):
+    """`LegacyOptimizer._decayed_lr`: the same operations, without the no-op cast."""
+    if opt.decay > 0:
+        return opt._decayed_lr(learning_rate, dtype)
+    return _cast(learning_rate, dtype)
+
+
 # Each `_<name>(opt, learning_rate, dtype)` computes this step's 0-d scalars, as the generic
 # update does (``1 - b1`` from the rounded ``b1``...), and returns the elementwise update
 # ``update(params, grads, slots)``, run on each block.
 
 
 def _sgd(opt, learning_rate, dtype):
-    lr, momentum = opt._decayed_lr(learning_rate, dtype), constant(opt.momentum, dtype)
+    lr, momentum = _decayed_lr(opt, learning_rate, dtype), _constant(opt.momentum, dtype)
     plain, nesterov = opt.momentum == 0 and not opt.nesterov, opt.nesterov
 
     def update(params, grads, slots):
@@ -164,8 +197,8 @@ def _sgd(opt, learning_rate, dtype):
 
 
 def _rmsprop(opt, learning_rate, dtype):
-    lr, rho = opt._decayed_lr(learning_rate, dtype), constant(opt.rho, dtype)
-    one_minus_rho, eps = 1 - rho, constant(opt.epsilon, dtype)
+    lr, rho = _decayed_lr(opt, learning_rate, dtype), _constant(opt.rho, dtype)
+    one_minus_rho, eps = _one_minus(opt.rho, dtype), _constant(opt.epsilon, dtype)
 
     def update(params, grads, slots):
         (a,) = slots
@@ -176,7 +209,7 @@ def _rmsprop(opt, learning_rate, dtype):
 
 
 def _adagrad(opt, learning_rate, dtype):
-    lr, eps = opt._decayed_lr(learning_rate, dtype), constant(opt.epsilon, dtype)
+    lr, eps = _decayed_lr(opt, learning_rate, dtype), _constant(opt.epsilon, dtype)
 
     def update(params, grads, slots):
         (a,) = slots
@@ -187,8 +220,8 @@ def _adagrad(opt, learning_rate, dtype):
 
 
 def _adadelta(opt, learning_rate, dtype):
-    lr, eps = opt._decayed_lr(learning_rate, dtype), constant(opt.epsilon, dtype)
-    rho, one_minus_rho = constant(opt.rho, dtype), constant(1.0 - opt.rho, dtype)
+    lr, eps = _decayed_lr(opt, learning_rate, dtype), _constant(opt.epsilon, dtype)
+    rho, one_minus_rho = _constant(opt.rho, dtype), _constant(1.0 - opt.rho, dtype)
 
     def update(params, grads, slots):
         a, d = slots
@@ -214,12 +247,13 @@ def _adadelta(opt, learning_rate, dtype):
 
 
 def _adam(opt, learning_rate, dtype):
-    lr = opt._decayed_lr(learning_rate, dtype)
-    b1, b2 = constant(opt.beta_1, dtype), constant(opt.beta_2, dtype)
-    eps = constant(opt.epsilon, dtype)
+    lr = _decayed_lr(opt, learning_rate, dtype)
+    b1, b2 = _constant(opt.beta_1, dtype), _constant(opt.beta_2, dtype)
+    eps = _constant(opt.epsilon, dtype)
     t = ops.cast(opt.iterations, dtype) + 1
     lr_t = lr * (ops.sqrt(1 - ops.power(b2, t)) / (1 - ops.power(b1, t)))
-    one_minus_b1, one_minus_b2, amsgrad = 1 - b1, 1 - b2, opt.amsgrad
+    one_minus_b1, one_minus_b2 = _one_minus(opt.beta_1, dtype), _one_minus(opt.beta_2, dtype)
+    amsgrad = opt.amsgrad
 
     def update(params, grads, slots):
         m, v, *vhat = slots
@@ -234,11 +268,11 @@ def _adam(opt, learning_rate, dtype):
 
 
 def _adamax(opt, learning_rate, dtype):
-    b1, b2 = constant(opt.beta_1, dtype), constant(opt.beta_2, dtype)
-    eps = constant(opt.epsilon, dtype)
+    b1, b2 = _constant(opt.beta_1, dtype), _constant(opt.beta_2, dtype)
+    eps = _constant(opt.epsilon, dtype)
     t = ops.cast(opt.iterations, dtype) + 1
-    lr_t = opt._decayed_lr(learning_rate, dtype) / (1 - ops.power(b1, t))
-    one_minus_b1 = 1 - b1
+    lr_t = _decayed_lr(opt, learning_rate, dtype) / (1 - ops.power(b1, t))
+    one_minus_b1 = _one_minus(opt.beta_1, dtype)
 
     def update(params, grads, slots):
         m, u = slots
@@ -254,17 +288,23 @@ def _adamax(opt, learning_rate, dtype):
     return update
 
 
+def _momentum_cache(opt, step, dtype):
+    """`Nadam._momentum_cache`, the same operations on the cached constants."""
+    decay_base, sd = _constant(0.96, dtype), _constant(opt.schedule_decay, dtype)
+    return _constant(opt.beta_1, dtype) * (1 - 0.5 * ops.power(decay_base, step * sd))
+
+
 def _nadam(opt, learning_rate, dtype):
-    lr = ops.cast(learning_rate, dtype)
-    b2, eps = constant(opt.beta_2, dtype), constant(opt.epsilon, dtype)
-    b1 = constant(opt.beta_1, dtype)
+    lr = _cast(learning_rate, dtype)
+    b2, eps = _constant(opt.beta_2, dtype), _constant(opt.epsilon, dtype)
+    b1 = _constant(opt.beta_1, dtype)
     t = ops.cast(opt.iterations, dtype) + 1
-    mu_t, mu_next = opt._momentum_cache(t, dtype), opt._momentum_cache(t + 1, dtype)
+    mu_t, mu_next = _momentum_cache(opt, t, dtype), _momentum_cache(opt, t + 1, dtype)
     schedule = ops.cast(opt._m_schedule, dtype)
     schedule_next = schedule * mu_next
     one_minus_schedule, one_minus_mu_t = 1 - schedule, 1 - mu_t
     one_minus_schedule_next, one_minus_b2_power = 1 - schedule_next, 1 - ops.power(b2, t)
-    one_minus_b1, one_minus_b2 = 1 - b1, 1 - b2
+    one_minus_b1, one_minus_b2 = _one_minus(opt.beta_1, dtype), _one_minus(opt.beta_2, dtype)
 
     def update(params, grads, slots):
         m, v = slots
