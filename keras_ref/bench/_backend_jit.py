@@ -65,23 +65,32 @@ def in_place_scale(size: int) -> Callable[[], None]:
     return lambda: block(fn(scale))
 
 
+def compiled_step(opt, variables: list):
+    """One compiled `opt` step on `variables`, as each backend's users compile it.
+
+    tensorflow: ``step(grads)`` updates the variables in place. jax: ``step(opt_values, params,
+    grads) -> (opt_values, params)``, donated as Keras's JAX trainer donates its state, outputs
+    in the inputs' order so that XLA aliases each buffer to its own update (else it adds copies).
+    torch: eager ``opt.apply``.
+    """
+    if keras.backend.backend() != "jax":
+        return jit(lambda grads: opt.apply(grads, variables))
+
+    def update(opt_values, params, grads):
+        new_params, new_opt_values = opt.stateless_apply(opt_values, grads, params)
+        return new_opt_values, new_params
+
+    return jit(update, donate=(0, 1))
+
+
 def optimized_hlo(opt, variables: list, grads: list) -> str:
-    """tensorflow and jax: the optimized XLA HLO of one compiled `opt` step on `variables`."""
-    name = keras.backend.backend()
+    """tensorflow and jax: the optimized XLA HLO of `compiled_step(opt, variables)`."""
+    name, step = keras.backend.backend(), compiled_step(opt, variables)
     if name == "tensorflow":
-        import tensorflow as tf
-
-        fn = tf.function(lambda g: opt.apply(g, variables), jit_compile=True)
-        return fn.experimental_get_compiler_ir(grads)(stage="optimized_hlo")
+        return step.experimental_get_compiler_ir(grads)(stage="optimized_hlo")
     if name == "jax":
-        import jax
-
-        def update(opt_values, params, grads):
-            new_params, new_opt_values = opt.stateless_apply(opt_values, grads, params)
-            return new_opt_values, new_params
-
         values = [v.value for v in opt.variables], [v.value for v in variables], grads
-        return jax.jit(update, donate_argnums=(0, 1)).lower(*values).compile().as_text()
+        return step.lower(*values).compile().as_text()
     raise ValueError(f"optimized_hlo: XLA backends only (tensorflow, jax), not {name!r}")
 
 

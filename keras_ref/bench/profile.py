@@ -14,12 +14,11 @@ import re
 import sys
 
 import keras
-import numpy as np
 
 from keras_ref import optimizers
 from keras_ref.audit.stock import closest_stock
 from keras_ref.bench._backend_jit import optimized_hlo, torch_profile_table
-from keras_ref.bench.worker import TRAFFIC
+from keras_ref.bench.worker import TRAFFIC, large_problem
 from keras_ref.reference import optimizers as reference
 
 _BYTES = {"f16": 2, "bf16": 2, "f32": 4, "f64": 8, "s32": 4, "s64": 8, "u32": 4, "pred": 1}
@@ -56,18 +55,10 @@ def hlo_kernels(hlo: str) -> list[tuple[str, int, int]]:
     return kernels
 
 
-def _large(opt, size: int, parts: int):
-    shape = (size // parts,)
-    variables = [keras.Variable(np.full(shape, 0.5, "float32")) for _ in range(parts)]
-    grads = [keras.ops.convert_to_tensor(np.full(shape, 1e-3, "float32")) for _ in range(parts)]
-    opt.build(variables)
-    return variables, grads
-
-
 def xla_rows(name: str, size: int, parts: int) -> list[tuple]:
     rows = []
     for who, opt in (("keras_ref", optimizers.get(name)), ("stock", _stock(name))):
-        kernels = hlo_kernels(optimized_hlo(opt, *_large(opt, size, parts)))
+        kernels = hlo_kernels(optimized_hlo(opt, *large_problem(opt, size, parts)))
         big = [k for k in kernels if k[1] + k[2] >= 4 * size / parts]
         moved = sum(r + w for _, r, w in kernels) / (4 * size)
         rows.append((name, who, len(big) / parts, moved, TRAFFIC[name], moved / TRAFFIC[name]))
@@ -90,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     if backend == "torch":
         for name in args.names:
             for who, opt in (("keras_ref", optimizers.get(name)), ("stock", _stock(name))):
-                variables, grads = _large(opt, args.size, 4)
+                variables, grads = large_problem(opt, args.size)
                 opt.apply(grads, variables)
                 console.rule(f"torch {name}: {who}, 10 steps on {args.size / 1e6:g}M float32")
                 step = functools.partial(opt.apply, grads, variables)

@@ -22,7 +22,7 @@ from keras_ref import losses, optimizers
 from keras_ref.audit.loss_inputs import SPARSE
 from keras_ref.audit.loss_rows import STOCK_FUNCTIONS
 from keras_ref.audit.stock import closest_stock
-from keras_ref.bench._backend_jit import block, in_place_scale, jit
+from keras_ref.bench._backend_jit import block, compiled_step, in_place_scale, jit
 from keras_ref.bench.timing import Paired, StepTimer, paired
 from keras_ref.reference import optimizers as reference
 
@@ -87,27 +87,26 @@ def fit_case(name: str, model_kind: str, steps: int, pairs: int, noise: bool = F
 
 
 # -- one compiled step on large tensors ----------------------------------------------------------
-def _large_step(opt, size: int, parts: int = 4):
+def large_problem(opt, size: int, parts: int = 4) -> tuple[list, list]:
+    """`parts` float32 variables of `size` parameters in all, their gradients; `opt` built."""
     shape = (size // parts,)
     variables = [keras.Variable(np.full(shape, 0.5, "float32")) for _ in range(parts)]
     grads = [keras.ops.convert_to_tensor(np.full(shape, 1e-3, "float32")) for _ in range(parts)]
     opt.build(variables)
-    if keras.backend.backend() == "jax":
-        # Donated, as Keras's JAX trainer donates its state; outputs in the inputs' order, so
-        # that XLA aliases each buffer to its own update (else it adds copies).
-        def update(opt_values, params, grads):
-            new_params, new_opt_values = opt.stateless_apply(opt_values, grads, params)
-            return new_opt_values, new_params
+    return variables, grads
 
-        step = jit(update, donate=(0, 1))
-        state = [[v.value for v in opt.variables], [v.value for v in variables]]
 
-        def run():
-            state[:] = block(step(*state, grads))
+def _large_step(opt, size: int):
+    variables, grads = large_problem(opt, size)
+    step = compiled_step(opt, variables)
+    if keras.backend.backend() != "jax":
+        return lambda: block(step(grads))
+    state = [[v.value for v in opt.variables], [v.value for v in variables]]
 
-        return run
-    apply = jit(lambda g: opt.apply(g, variables))
-    return lambda: block(apply(grads))
+    def run():
+        state[:] = block(step(*state, grads))
+
+    return run
 
 
 def copy_bandwidth(size: int, repeats: int) -> dict:
