@@ -118,6 +118,27 @@ def device_name(device: str) -> str:
     return "gpu"
 
 
+def native_extremum_propagates_nan() -> bool:
+    """Whether `keras.ops.maximum`/`minimum`, here and now, give NaN when either side is NaN.
+
+    jax (XLA) and TensorFlow's kernels (Eigen's ``PropagateNaN``, CPU and GPU) do. TensorFlow
+    compiled by XLA (``jit_compile=True``) does not: it keeps ``a`` when only ``b`` is NaN.
+    (torch: see `torch_extremum`.)
+    """
+    backend = keras.backend.backend()
+    if backend == "jax":
+        return True
+    if backend != "tensorflow":
+        return False
+    import tensorflow as tf
+    from tensorflow.python.ops import control_flow_util
+
+    if tf.executing_eagerly():
+        return True
+    graph = tf.compat.v1.get_default_graph()
+    return not control_flow_util.GraphOrParentsInXlaContext(graph)
+
+
 def torch_extremum(a, b, *, largest: bool):
     """torch: ``torch.maximum``/``torch.minimum`` of equal-dtype tensors, one kernel.
 

@@ -12,7 +12,7 @@ import ml_dtypes
 import numpy as np
 from keras import ops
 
-from keras_ref._backend_specific import torch_extremum
+from keras_ref._backend_specific import native_extremum_propagates_nan, torch_extremum
 
 _NUMPY_DTYPES = {"bfloat16": ml_dtypes.bfloat16}
 
@@ -36,6 +36,20 @@ def maximum(a, b):
         return torch_extremum(a, b, largest=True)
     larger = ops.where(a < b, b, a)  # NaN in `a` survives: the comparison is False
     return ops.where(b != b, b, larger)  # NaN in `b` survives here
+
+
+def nonnegative_maximum(a, b):
+    """`maximum` of tensors whose values are >= +0 or NaN (Adamax's ``u``, AMSGrad's ``vhat``).
+
+    There no tie has a signed zero, so wherever the backend's own max propagates NaN it gives
+    `maximum`'s bits in one kernel instead of four (a TensorFlow graph runs ops one by one).
+    Two exceptions: which NaN when both are NaN, and a subnormal `a` on a backend that flushes
+    subnormals (TensorFlow, XLA on CPU), as its multiplications do: `a = b2 * u` never is one.
+    """
+    a, b = ops.convert_to_tensor(a), ops.convert_to_tensor(b)
+    if a.dtype == b.dtype and native_extremum_propagates_nan():
+        return ops.maximum(a, b)
+    return maximum(a, b)
 
 
 def minimum(a, b):

@@ -47,8 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
         "bench",
         help="time keras_ref against stock Keras 3 (optimizer steps, model.fit, losses)",
         description=(
-            "Time each legacy optimizer in model.fit (a small MLP and a model with 122 weight "
-            "tensors) and in one compiled step on 4M float32 parameters, against the closest "
+            "Time each legacy optimizer in model.fit (a small MLP and a model with 102 weight "
+            "tensors) and in one compiled step on 16M float32 parameters, against the closest "
             "stock Keras 3 configuration, alternating both in the same process; report medians, "
             "the ratio keras_ref/stock and the ratio to the step's memory-traffic bound. Also "
             "the losses on a large batch."

@@ -47,14 +47,16 @@ class Adadelta(LegacyOptimizer):
         self.rho = rho
         self.epsilon = epsilon
 
-    def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = compute_dtype(variable.dtype)
-        p = read(variable, dtype)
-        g = ops.cast(gradient, dtype)
-        lr = self._decayed_lr(learning_rate, dtype)
+    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
         # Legacy keeps this rho a Python float: `1 - rho` is exact before it is rounded.
         rho, one_minus_rho = constant(self.rho, dtype), constant(1.0 - self.rho, dtype)
-        eps = constant(self.epsilon, dtype)
+        lr = self._decayed_lr(learning_rate, dtype)
+        return lr, rho, one_minus_rho, constant(self.epsilon, dtype)
+
+    def update_step(self, gradient, variable, learning_rate) -> None:
+        dtype = compute_dtype(variable.dtype)
+        g = ops.cast(gradient, dtype)
+        lr, rho, one_minus_rho, eps = self._scalars(learning_rate, dtype)
         a, d = self._slots(variable)
         d_old = read(d, dtype)
         a_new = rho * read(a, dtype) + one_minus_rho * ops.square(g)
@@ -62,7 +64,7 @@ class Adadelta(LegacyOptimizer):
         # XLA would rewrite `x / sqrt(y)` as `x * rsqrt(y)`, which rounds differently (and is
         # slower on CPU); abs() of a sqrt of a non-negative sum is exact and keeps the divide.
         update = g * ops.sqrt(d_old + eps) / ops.abs(ops.sqrt(a_new + eps))
-        self.assign(variable, p - lr * update)
+        self._descend(variable, lr * update, dtype)
         self.assign(d, rho * d_old + one_minus_rho * ops.square(update))
 
     def get_config(self) -> dict:

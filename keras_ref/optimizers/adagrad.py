@@ -42,15 +42,16 @@ class Adagrad(LegacyOptimizer):
         super().__init__(lr, decay=decay, **kwargs)
         self.epsilon = epsilon
 
+    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
+        return self._decayed_lr(learning_rate, dtype), constant(self.epsilon, dtype)
+
     def update_step(self, gradient, variable, learning_rate) -> None:
         dtype = compute_dtype(variable.dtype)
-        p = read(variable, dtype)
         g = ops.cast(gradient, dtype)
-        lr = self._decayed_lr(learning_rate, dtype)
+        lr, eps = self._scalars(learning_rate, dtype)
         (a,) = self._slots(variable)
-        a_new = read(a, dtype) + ops.square(g)
-        self.assign(a, a_new)
-        self.assign(variable, p - lr * g / (ops.sqrt(a_new) + constant(self.epsilon, dtype)))
+        a_new = self._accumulate(a, ops.square(g), dtype)
+        self._descend(variable, lr * g / (ops.sqrt(a_new) + eps), dtype)
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -8,7 +8,7 @@ import keras
 from keras import ops
 
 from keras_ref import _validation as check
-from keras_ref._numerics import constant, maximum
+from keras_ref._numerics import constant, nonnegative_maximum
 from keras_ref.optimizers.base import (
     LearningRate,
     LegacyOptimizer,
@@ -55,23 +55,26 @@ class Adam(LegacyOptimizer):
     def _slot_names(self) -> tuple[str, ...]:
         return ("m", "v", "vhat") if self.amsgrad else ("m", "v")
 
-    def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = compute_dtype(variable.dtype)
-        p = read(variable, dtype)
-        g = ops.cast(gradient, dtype)
-        lr = self._decayed_lr(learning_rate, dtype)
+    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
         b1, b2 = constant(self.beta_1, dtype), constant(self.beta_2, dtype)
         t = ops.cast(self.iterations, dtype) + 1
+        lr = self._decayed_lr(learning_rate, dtype)
         lr_t = lr * (ops.sqrt(1 - ops.power(b2, t)) / (1 - ops.power(b1, t)))
+        return lr_t, b1, 1 - b1, b2, 1 - b2, constant(self.epsilon, dtype)
+
+    def update_step(self, gradient, variable, learning_rate) -> None:
+        dtype = compute_dtype(variable.dtype)
+        g = ops.cast(gradient, dtype)
+        lr_t, b1, one_minus_b1, b2, one_minus_b2, eps = self._scalars(learning_rate, dtype)
         m, v, *vhat = self._slots(variable)
-        m_new = b1 * read(m, dtype) + (1 - b1) * g
-        v_new = b2 * read(v, dtype) + (1 - b2) * ops.square(g)
+        m_new = b1 * read(m, dtype) + one_minus_b1 * g
+        v_new = b2 * read(v, dtype) + one_minus_b2 * ops.square(g)
         self.assign(m, m_new)
         self.assign(v, v_new)
         if self.amsgrad:
-            v_new = maximum(read(vhat[0], dtype), v_new)
+            v_new = nonnegative_maximum(read(vhat[0], dtype), v_new)
             self.assign(vhat[0], v_new)
-        self.assign(variable, p - lr_t * m_new / (ops.sqrt(v_new) + constant(self.epsilon, dtype)))
+        self._descend(variable, lr_t * m_new / (ops.sqrt(v_new) + eps), dtype)
 
     def get_config(self) -> dict:
         config = super().get_config()

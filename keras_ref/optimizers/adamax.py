@@ -7,7 +7,7 @@ from typing import Any
 import keras
 from keras import ops
 
-from keras_ref._numerics import constant, maximum
+from keras_ref._numerics import constant, nonnegative_maximum
 from keras_ref.optimizers.base import (
     LearningRate,
     LegacyOptimizer,
@@ -48,20 +48,22 @@ class Adamax(LegacyOptimizer):
         super().__init__(lr, decay=decay, **kwargs)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
 
-    def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = compute_dtype(variable.dtype)
-        p = read(variable, dtype)
-        g = ops.cast(gradient, dtype)
-        lr = self._decayed_lr(learning_rate, dtype)
+    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
         b1, b2 = constant(self.beta_1, dtype), constant(self.beta_2, dtype)
         t = ops.cast(self.iterations, dtype) + 1
-        lr_t = lr / (1 - ops.power(b1, t))
+        lr_t = self._decayed_lr(learning_rate, dtype) / (1 - ops.power(b1, t))
+        return lr_t, b1, 1 - b1, b2, constant(self.epsilon, dtype)
+
+    def update_step(self, gradient, variable, learning_rate) -> None:
+        dtype = compute_dtype(variable.dtype)
+        g = ops.cast(gradient, dtype)
+        lr_t, b1, one_minus_b1, b2, eps = self._scalars(learning_rate, dtype)
         m, u = self._slots(variable)
-        m_new = b1 * read(m, dtype) + (1 - b1) * g
-        u_new = maximum(b2 * read(u, dtype), ops.abs(g))
+        m_new = b1 * read(m, dtype) + one_minus_b1 * g
+        u_new = nonnegative_maximum(b2 * read(u, dtype), ops.abs(g))
         self.assign(m, m_new)
         self.assign(u, u_new)
-        self.assign(variable, p - lr_t * m_new / (u_new + constant(self.epsilon, dtype)))
+        self._descend(variable, lr_t * m_new / (u_new + eps), dtype)
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -17,8 +17,9 @@ Keras 3's own options (`global_clipnorm`, `weight_decay`, `use_ema`, `loss_scale
 
 from __future__ import annotations
 
+import contextlib
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 import keras
@@ -86,6 +87,32 @@ def legacy_clip_gradients(grads: list, clipnorm: float | None, clipvalue: float 
     return grads
 
 
+class PerStep:
+    """This step's hyper-parameter tensors, computed once per dtype and shared by every variable.
+
+    A TensorFlow graph runs its ops one by one, so scalars recomputed for each of 100 variables
+    cost more than the updates; the values are the same either way.
+    """
+
+    def __init__(self) -> None:
+        self._values: dict | None = None
+
+    @contextlib.contextmanager
+    def step(self) -> Iterator[None]:
+        self._values = {}
+        try:
+            yield
+        finally:
+            self._values = None  # no tensor outlives its step (or its graph)
+
+    def get(self, dtype: str, compute: Callable[[], Any]) -> Any:
+        if self._values is None:  # `update_step` called on its own
+            return compute()
+        if dtype not in self._values:
+            self._values[dtype] = compute()
+        return self._values[dtype]
+
+
 class LegacyOptimizer(keras.optimizers.Optimizer):
     """Base class of the seven legacy optimizers (not an optimizer by itself)."""
 
@@ -120,6 +147,7 @@ class LegacyOptimizer(keras.optimizers.Optimizer):
         self.clipnorm = clipnorm
         self.clipvalue = clipvalue
         self._exact_lr = _exact_rate(lr)
+        self._per_step = PerStep()
 
     def _hold_learning_rate_in_float64(self) -> None:
         """Keep a float `lr` exactly, so float64 variables see the exact value (spec §1).
@@ -192,6 +220,22 @@ class LegacyOptimizer(keras.optimizers.Optimizer):
         return [getattr(self, f"_{name}")[index] for name in self._slot_names]
 
     # -- the step -----------------------------------------------------------------------------
+    def _accumulate(self, slot, increment, dtype: str):
+        """``a <- a + increment``, returning the new ``a``; `assign_add` when `a` is in `dtype`."""
+        if keras.backend.standardize_dtype(slot.dtype) != dtype:
+            new = read(slot, dtype) + increment
+            self.assign(slot, new)
+            return new
+        self.assign_add(slot, increment)
+        return ops.convert_to_tensor(slot)  # read now, after the update: the sum it wrote
+
+    def _descend(self, variable, step, dtype: str) -> None:
+        """``p <- p - step``; `assign_sub` (no separate read of `p`) when `p` is in `dtype`."""
+        if keras.backend.standardize_dtype(variable.dtype) == dtype:
+            self.assign_sub(variable, step)
+        else:  # a 16-bit `p`, stepped in float32 and rounded once
+            self.assign(variable, ops.cast(variable, dtype) - step)
+
     def _clip_gradients(self, grads: list) -> list:
         if tf_replicas_in_sync() > 1:
             return grads  # clipped after the cross-replica sum, in `_backend_update_step`
@@ -204,7 +248,19 @@ class LegacyOptimizer(keras.optimizers.Optimizer):
             grads = _keras3_clip_by_global_norm(grads, self.global_clipnorm)
         return legacy_clip_gradients(grads, None, self.clipvalue)
 
+    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
+        """The 0-d tensors every variable's update reads this step (each optimizer's own)."""
+        return (self._decayed_lr(learning_rate, dtype),)
+
+    def _scalars(self, learning_rate, dtype: str) -> tuple:
+        """`_step_scalars`, computed once per step and dtype."""
+        return self._per_step.get(dtype, lambda: self._step_scalars(learning_rate, dtype))
+
     def _backend_update_step(self, grads, trainable_variables, learning_rate) -> None:
+        with self._per_step.step():
+            self._update_all(grads, trainable_variables, learning_rate)
+
+    def _update_all(self, grads, trainable_variables, learning_rate) -> None:
         if tf_replicas_in_sync() > 1:
             # tf.distribute: the legacy global norm (and clipvalue) must see the summed gradient,
             # and Keras sums only inside TFOptimizer._backend_update_step, after clipping.

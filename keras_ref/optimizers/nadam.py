@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import keras
 from keras import ops
@@ -17,6 +17,22 @@ from keras_ref.optimizers.base import (
     read,
     resolve_epsilon,
 )
+
+
+class _Scalars(NamedTuple):
+    """One step's Nadam scalars (``S`` is ``m_schedule``, ``mu`` the momentum cache)."""
+
+    lr: Any
+    b1: Any
+    one_minus_b1: Any
+    b2: Any
+    one_minus_b2: Any
+    one_minus_mu_t: Any  # 1 - mu_t
+    mu_next: Any  # mu_{t+1}
+    one_minus_schedule: Any  # 1 - S_t
+    one_minus_schedule_next: Any  # 1 - S_t * mu_{t+1}
+    bias_correction_2: Any  # 1 - b2**t
+    eps: Any
 
 
 @keras.saving.register_keras_serializable(package="keras_ref")
@@ -86,27 +102,41 @@ class Nadam(LegacyOptimizer):
         self.assign(self._m_schedule, self._m_schedule * self._momentum_cache(t, dtype))
         super()._backend_update_step(grads, trainable_variables, learning_rate)
 
-    def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = compute_dtype(variable.dtype)
-        p = read(variable, dtype)
-        g = ops.cast(gradient, dtype)
-        lr = ops.cast(learning_rate, dtype)
+    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
         b1, b2 = constant(self.beta_1, dtype), constant(self.beta_2, dtype)
         t = ops.cast(self.iterations, dtype) + 1
         mu_t = self._momentum_cache(t, dtype)
         mu_next = self._momentum_cache(t + 1, dtype)
         schedule = ops.cast(self._m_schedule, dtype)  # S_t, advanced this step
         schedule_next = schedule * mu_next
+        return _Scalars(
+            lr=ops.cast(learning_rate, dtype),
+            b1=b1,
+            one_minus_b1=1 - b1,
+            b2=b2,
+            one_minus_b2=1 - b2,
+            one_minus_mu_t=1 - mu_t,
+            mu_next=mu_next,
+            one_minus_schedule=1 - schedule,
+            one_minus_schedule_next=1 - schedule_next,
+            bias_correction_2=1 - ops.power(b2, t),
+            eps=constant(self.epsilon, dtype),
+        )
+
+    def update_step(self, gradient, variable, learning_rate) -> None:
+        dtype = compute_dtype(variable.dtype)
+        g = ops.cast(gradient, dtype)
+        s = self._scalars(learning_rate, dtype)
         m, v = self._slots(variable)
-        g_prime = g / (1 - schedule)
-        m_new = b1 * read(m, dtype) + (1 - b1) * g
-        m_prime = m_new / (1 - schedule_next)
-        v_new = b2 * read(v, dtype) + (1 - b2) * ops.square(g)
-        v_prime = v_new / (1 - ops.power(b2, t))
-        m_bar = (1 - mu_t) * g_prime + mu_next * m_prime
+        g_prime = g / s.one_minus_schedule
+        m_new = s.b1 * read(m, dtype) + s.one_minus_b1 * g
+        m_prime = m_new / s.one_minus_schedule_next
+        v_new = s.b2 * read(v, dtype) + s.one_minus_b2 * ops.square(g)
+        v_prime = v_new / s.bias_correction_2
+        m_bar = s.one_minus_mu_t * g_prime + s.mu_next * m_prime
         self.assign(m, m_new)
         self.assign(v, v_new)
-        self.assign(variable, p - lr * m_bar / (ops.sqrt(v_prime) + constant(self.epsilon, dtype)))
+        self._descend(variable, s.lr * m_bar / (ops.sqrt(v_prime) + s.eps), dtype)
 
     def get_config(self) -> dict:
         config = super().get_config()

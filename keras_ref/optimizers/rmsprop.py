@@ -47,16 +47,19 @@ class RMSprop(LegacyOptimizer):
         self.rho = rho
         self.epsilon = epsilon
 
+    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
+        rho = constant(self.rho, dtype)  # a float32 variable in legacy: 1 - rho is rounded
+        lr = self._decayed_lr(learning_rate, dtype)
+        return lr, rho, 1 - rho, constant(self.epsilon, dtype)
+
     def update_step(self, gradient, variable, learning_rate) -> None:
         dtype = compute_dtype(variable.dtype)
-        p = read(variable, dtype)
         g = ops.cast(gradient, dtype)
-        lr = self._decayed_lr(learning_rate, dtype)
-        rho = constant(self.rho, dtype)  # a float32 variable in legacy: 1 - rho is rounded
+        lr, rho, one_minus_rho, eps = self._scalars(learning_rate, dtype)
         (a,) = self._slots(variable)
-        a_new = rho * read(a, dtype) + (1 - rho) * ops.square(g)
+        a_new = rho * read(a, dtype) + one_minus_rho * ops.square(g)
         self.assign(a, a_new)
-        self.assign(variable, p - lr * g / (ops.sqrt(a_new) + constant(self.epsilon, dtype)))
+        self._descend(variable, lr * g / (ops.sqrt(a_new) + eps), dtype)
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -51,22 +51,25 @@ class SGD(LegacyOptimizer):
     def _slot_names(self) -> tuple[str, ...]:
         return () if self._plain else ("moment",)
 
+    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
+        return self._decayed_lr(learning_rate, dtype), constant(self.momentum, dtype)
+
     def update_step(self, gradient, variable, learning_rate) -> None:
         dtype = compute_dtype(variable.dtype)
-        p = read(variable, dtype)
         g = keras.ops.cast(gradient, dtype)
-        lr = self._decayed_lr(learning_rate, dtype)
+        lr, momentum = self._scalars(learning_rate, dtype)
         if self._plain:
-            self.assign(variable, p - lr * g)
+            self._descend(variable, lr * g, dtype)
             return
-        momentum = constant(self.momentum, dtype)
         (m,) = self._slots(variable)
         v = momentum * read(m, dtype) - lr * g
         self.assign(m, v)
         if self.nesterov:
-            self.assign(variable, p + momentum * v - lr * g)
+            self.assign(variable, read(variable, dtype) + momentum * v - lr * g)
+        elif keras.backend.standardize_dtype(variable.dtype) == dtype:
+            self.assign_add(variable, v)  # p + v, without a separate read of p
         else:
-            self.assign(variable, p + v)
+            self.assign(variable, read(variable, dtype) + v)
 
     def get_config(self) -> dict:
         config = super().get_config()
