@@ -51,33 +51,41 @@ def _one_minus(value: float, dtype: str):
     return _cached(float(value), dtype, str(get_device()), True)
 
 
-def applies(optimizer, variables) -> bool:
-    """Whether the fast path covers these variables: one float32/float64 dtype, no special ones."""
+def step(optimizer, grads, variables, learning_rate) -> bool:
+    """One legacy update of `variables` (keras Variables) by `grads`, in place, if the fast
+    path covers them (one float32/float64 dtype, no special variables, no stateless scope,
+    whose tensors must not be updated in place); returns whether it ran."""
     if type(optimizer).__name__ not in _STEPS or not variables or in_stateless_scope():
-        return False  # (a stateless scope's tensors must not be updated in place)
-    dtypes = {value.dtype for value in _values(variables)}
-    return (
-        len(dtypes) == 1
-        and dtypes <= set(_FLOATS)
-        and not any(getattr(v, "overwrite_with_gradient", False) for v in variables)
-    )
-
-
-@torch.no_grad()
-def step(optimizer, grads, variables, learning_rate) -> None:
-    """One legacy update of `variables` (keras Variables) by `grads`, in place."""
+        return False
     params = _values(variables)
     torch_dtype = params[0].dtype
+    if (
+        torch_dtype not in _FLOATS
+        or any(p.dtype != torch_dtype for p in params)
+        or any(getattr(v, "overwrite_with_gradient", False) for v in variables)
+    ):
+        return False
     dtype = keras.backend.standardize_dtype(variables[0].dtype)
     grads = [
         g if isinstance(g, torch.Tensor) and g.dtype == torch_dtype else ops.cast(g, dtype)
         for g in grads
     ]
-    index = [optimizer._get_variable_index(v) for v in variables]
-    slots = [
-        _values([getattr(optimizer, f"_{name}")[i] for i in index])
-        for name in optimizer._slot_names
-    ]
+    slots = []
+    if optimizer._slot_names:
+        index = [optimizer._get_variable_index(v) for v in variables]
+        slots = [
+            _values([getattr(optimizer, f"_{name}")[i] for i in index])
+            for name in optimizer._slot_names
+        ]
+    if torch.is_grad_enabled():  # (fit already runs the optimizer under no_grad)
+        with torch.no_grad():
+            _update(optimizer, learning_rate, dtype, params, grads, slots)
+    else:
+        _update(optimizer, learning_rate, dtype, params, grads, slots)
+    return True
+
+
+def _update(optimizer, learning_rate, dtype: str, params, grads, slots) -> None:
     update = _STEPS[type(optimizer).__name__](optimizer, learning_rate, dtype)
     for block in _blocks(params, grads, slots):
         update(*block)
@@ -156,6 +164,8 @@ def _ema_(slot, grads, decay, one_minus_decay, square: bool) -> None:
 
 def _cast(x, dtype: str):
     """`ops.cast`, skipped (it costs more than a small update) when `x` already is `dtype`."""
+    if isinstance(x, keras.Variable):  # the learning rate
+        (x,) = _values([x])
     if isinstance(x, torch.Tensor) and x.dtype == _TORCH_DTYPES[dtype]:
         return x
     return ops.cast(x, dtype)

@@ -12,7 +12,6 @@ from keras_ref.optimizers.base import (
     LearningRate,
     LegacyOptimizer,
     compute_dtype,
-    read,
     resolve_epsilon,
 )
 

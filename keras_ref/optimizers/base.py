@@ -237,6 +237,8 @@ class LegacyOptimizer(keras.optimizers.Optimizer):
             self.assign(variable, ops.cast(variable, dtype) - step)
 
     def _clip_gradients(self, grads: list) -> list:
+        if not (self.clipnorm or self.clipvalue or self.global_clipnorm):
+            return grads
         if tf_replicas_in_sync() > 1:
             return grads  # clipped after the cross-replica sum, in `_backend_update_step`
         return self._legacy_clip(grads)
@@ -257,23 +259,19 @@ class LegacyOptimizer(keras.optimizers.Optimizer):
         return self._per_step.get(dtype, lambda: self._step_scalars(learning_rate, dtype))
 
     def _backend_update_step(self, grads, trainable_variables, learning_rate) -> None:
-        with self._per_step.step():
-            self._update_all(grads, trainable_variables, learning_rate)
-
-    def _update_all(self, grads, trainable_variables, learning_rate) -> None:
-        if tf_replicas_in_sync() > 1:
-            # tf.distribute: the legacy global norm (and clipvalue) must see the summed gradient,
-            # and Keras sums only inside TFOptimizer._backend_update_step, after clipping.
-            grads = self._legacy_clip(tf_all_reduce_sum(grads))
-            tf_update_summed(self, grads, trainable_variables, learning_rate)
-            return
-        if keras.backend.backend() == "torch" and self._multi_tensor:
+        if self._multi_tensor and keras.backend.backend() == "torch":
             from keras_ref.optimizers import _torch_multi_tensor as multi_tensor
 
-            if multi_tensor.applies(self, trainable_variables):
-                multi_tensor.step(self, grads, trainable_variables, learning_rate)
+            if multi_tensor.step(self, grads, trainable_variables, learning_rate):
                 return
-        super()._backend_update_step(grads, trainable_variables, learning_rate)
+        with self._per_step.step():
+            if tf_replicas_in_sync() > 1:
+                # tf.distribute: the legacy global norm (and clipvalue) must see the summed
+                # gradient, and Keras sums only in TFOptimizer._backend_update_step, after clipping.
+                grads = self._legacy_clip(tf_all_reduce_sum(grads))
+                tf_update_summed(self, grads, trainable_variables, learning_rate)
+            else:
+                super()._backend_update_step(grads, trainable_variables, learning_rate)
 
     def _decayed_lr(self, learning_rate, dtype: str):
         """``lr * (1 / (1 + decay * k))`` in `dtype`; just ``lr`` when decay is 0 (as legacy)."""
