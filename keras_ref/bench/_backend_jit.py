@@ -94,6 +94,18 @@ def optimized_hlo(opt, variables: list, grads: list) -> str:
     raise ValueError(f"optimized_hlo: XLA backends only (tensorflow, jax), not {name!r}")
 
 
+def tf_graph_ops(opt, variables: list, grads: list) -> dict[str, int]:
+    """tensorflow: the ops, by type, of one `opt.apply` in a plain (non-XLA) `tf.function`
+    graph, the form `fit` runs on a CPU-only machine (Keras turns XLA off there)."""
+    import tensorflow as tf
+
+    graph = tf.function(lambda g: opt.apply(g, variables)).get_concrete_function(grads).graph
+    counts: dict[str, int] = {}
+    for op in graph.get_operations():
+        counts[op.type] = counts.get(op.type, 0) + 1
+    return counts
+
+
 def torch_profile_table(run, steps: int, rows: int) -> str:
     """torch: `torch.profiler`'s table of the ops `steps` calls of `run` spend their time in."""
     from torch.profiler import ProfilerActivity, profile

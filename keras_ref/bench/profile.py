@@ -3,7 +3,8 @@
 tensorflow and jax: the kernels XLA compiles the step into and the bytes each one reads and
 writes (from the optimized HLO), per parameter, against the minimum `TRAFFIC`; XLA on CPU gives
 every output its own loop, so a slot read by the parameter's update is read twice. torch: the
-`torch.profiler` table of the step's ops.
+`torch.profiler` table of the step's ops. ``--graph`` (tensorflow): the ops of one update of the
+102-tensor model in the plain graph that `fit` runs on CPU, one op at a time.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import keras
 
 from keras_ref import optimizers
 from keras_ref.audit.stock import closest_stock
-from keras_ref.bench._backend_jit import optimized_hlo, torch_profile_table
-from keras_ref.bench.worker import TRAFFIC, large_problem
+from keras_ref.bench._backend_jit import optimized_hlo, tf_graph_ops, torch_profile_table
+from keras_ref.bench.worker import MODELS, TRAFFIC, large_problem, mlp_model
 from keras_ref.reference import optimizers as reference
 
 _BYTES = {"f16": 2, "bf16": 2, "f32": 4, "f64": 8, "s32": 4, "s64": 8, "u32": 4, "pred": 1}
@@ -65,6 +66,19 @@ def xla_rows(name: str, size: int, parts: int) -> list[tuple]:
     return rows
 
 
+def graph_rows(name: str) -> list[tuple]:
+    """(name, who, ops, variable reads and writes) of one update of the 102-tensor model."""
+    rows = []
+    for who, opt in (("keras_ref", optimizers.get(name)), ("stock", _stock(name))):
+        variables = mlp_model(*MODELS["many"]).trainable_variables
+        opt.build(variables)
+        grads = [keras.ops.zeros_like(v) for v in variables]
+        counts = tf_graph_ops(opt, variables, grads)
+        resource = sum(n for op, n in counts.items() if "VariableOp" in op)
+        rows.append((name, who, len(variables), sum(counts.values()), resource))
+    return rows
+
+
 def _stock(name: str):
     return closest_stock(name, reference.DEFAULTS[name])
 
@@ -73,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m keras_ref.bench.profile")
     parser.add_argument("names", nargs="*", default=list(TRAFFIC), metavar="NAME")
     parser.add_argument("--size", type=int, default=4_000_000, help="float32 parameters")
+    parser.add_argument("--graph", action="store_true", help="tensorflow: ops of a fit update")
     args = parser.parse_args(argv)
     from rich.console import Console
     from rich.table import Table
@@ -86,6 +101,17 @@ def main(argv: list[str] | None = None) -> int:
                 console.rule(f"torch {name}: {who}, 10 steps on {args.size / 1e6:g}M float32")
                 step = functools.partial(opt.apply, grads, variables)
                 console.print(torch_profile_table(step, 10, 8))
+        return 0
+    if args.graph:
+        if backend != "tensorflow":
+            parser.error("--graph: the plain-graph op count is for the tensorflow backend")
+        table = Table(title="tensorflow: ops of one update in the graph that fit runs on CPU")
+        for header in ("optimizer", "who", "variables", "graph ops", "variable reads+writes"):
+            table.add_column(header, justify="left" if header in {"optimizer", "who"} else "right")
+        for name in args.names:
+            for row in graph_rows(name.lower()):
+                table.add_row(*map(str, row))
+        console.print(table)
         return 0
     table = Table(title=f"{backend}: XLA kernels of one step on {args.size / 1e6:g}M float32")
     for header in ("optimizer", "who", "kernels per tensor", "tensors moved per parameter",

@@ -45,7 +45,7 @@ def _both(name: str) -> dict:
 
 
 # -- model.fit ---------------------------------------------------------------------------------
-def _mlp(width: int, depth: int, inputs: int) -> keras.Model:
+def mlp_model(width: int, depth: int, inputs: int) -> keras.Model:
     keras.utils.set_random_seed(0)
     layers = [keras.Input((inputs,))]
     layers += [keras.layers.Dense(width, activation="tanh") for _ in range(depth)]
@@ -70,7 +70,7 @@ def fit_case(name: str, model_kind: str, steps: int, pairs: int, noise: bool = F
     if noise:
         contenders["ours"] = closest_stock(name, reference.DEFAULTS[name])
     for who, opt in contenders.items():
-        model = _mlp(width, depth, inputs)
+        model = mlp_model(width, depth, inputs)
         model.compile(opt, "mse")
         opt.build(model.trainable_variables)  # eagerly: creating slots while tracing is slow
         timer = StepTimer()
