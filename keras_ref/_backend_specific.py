@@ -131,12 +131,14 @@ def native_extremum_propagates_nan() -> bool:
     if backend != "tensorflow":
         return False
     import tensorflow as tf
-    from tensorflow.python.ops import control_flow_util
 
     if tf.executing_eagerly():
         return True
-    graph = tf.compat.v1.get_default_graph()
-    return not control_flow_util.GraphOrParentsInXlaContext(graph)
+    try:  # TensorFlow's own test for "this graph is being compiled by XLA"
+        from tensorflow.python.ops.control_flow_util import GraphOrParentsInXlaContext
+    except ImportError:  # a TensorFlow without it: the composite, correct everywhere
+        return False
+    return not GraphOrParentsInXlaContext(tf.compat.v1.get_default_graph())
 
 
 def torch_extremum(a, b, *, largest: bool):
