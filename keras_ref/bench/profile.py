@@ -67,7 +67,7 @@ def xla_rows(name: str, size: int, parts: int) -> list[tuple]:
 
 
 def graph_rows(name: str) -> list[tuple]:
-    """(name, who, ops, variable reads and writes) of one update of the 102-tensor model."""
+    """(name, who, variables, graph ops, variable reads+writes): one update, 102-tensor model."""
     rows = []
     for who, opt in (("keras_ref", optimizers.get(name)), ("stock", _stock(name))):
         variables = mlp_model(*MODELS["many"]).trainable_variables
