@@ -252,7 +252,7 @@ class LegacyOptimizer(keras.optimizers.Optimizer):
 
     def _step_scalars(self, learning_rate, dtype: str) -> tuple:
         """The 0-d tensors every variable's update reads this step (each optimizer's own)."""
-        return (self._decayed_lr(learning_rate, dtype),)
+        raise NotImplementedError(f"{type(self).__name__} defines no _step_scalars")
 
     def _scalars(self, learning_rate, dtype: str) -> tuple:
         """`_step_scalars`, computed once per step and dtype."""
