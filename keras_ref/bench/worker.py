@@ -1,6 +1,7 @@
 """One backend's share of `keras-ref bench` (KERAS_BACKEND is set by the parent).
 
-keras_ref and stock run alternately in this process (`timing.paired`). The memory bound of a
+keras_ref and stock run alternately in this process (`timing.paired`); on TensorFlow the two
+`model.fit` calls take turns step by step instead (`timing.lockstep`). The memory bound of a
 large optimizer step is the bytes it must read and write (`TRAFFIC` tensors per parameter)
 divided by this run's copy bandwidth: the best of NumPy's and the backend's compiled in-place
 ``x *= 1`` on 256 MB, as much memory as the step touches (far more than the last-level cache).
@@ -23,7 +24,7 @@ from keras_ref.audit.loss_inputs import SPARSE
 from keras_ref.audit.loss_rows import STOCK_FUNCTIONS
 from keras_ref.audit.stock import closest_stock
 from keras_ref.bench._backend_jit import block, compiled_step, in_place_scale, jit
-from keras_ref.bench.timing import Paired, StepTimer, paired
+from keras_ref.bench.timing import Paired, in_sequence, lockstep, paired
 from keras_ref.reference import optimizers as reference
 
 # Tensors each optimizer step reads and writes per parameter (p, g and the slots).
@@ -58,14 +59,28 @@ MODELS = {  # name: (width, depth, inputs); "many" has 51 Dense layers, 102 weig
 }
 
 
-def fit_case(name: str, model_kind: str, steps: int, pairs: int, noise: bool = False) -> dict:
+def _fits_in_turns() -> bool:
+    """Whether the two `fit` calls take turns step by step (`timing` says why TensorFlow's do)."""
+    return keras.backend.backend() == "tensorflow"
+
+
+# backend: (runs, steps per run by model) of each `fit` case, for --quick and for a full run; a
+# TensorFlow run is one `lockstep` pair of fits. --quick fits in 2 minutes per backend.
+FIT_PLANS = {
+    "tensorflow": ((6, {"mlp": 64, "many": 32}), (14, {"mlp": 128, "many": 64})),
+    "jax": ((21, {"mlp": 32, "many": 16}), (41, {"mlp": 96, "many": 48})),
+    "torch": ((9, {"mlp": 32, "many": 16}), (21, {"mlp": 96, "many": 48})),
+}
+
+
+def fit_case(name: str, model_kind: str, steps: int, runs: int, noise: bool = False) -> dict:
     """keras_ref against stock in `model.fit`; with `noise`, stock against itself (the ratio
     such a measurement shows when nothing differs: this machine's noise floor)."""
     width, depth, inputs = MODELS[model_kind]
     rng = np.random.default_rng(0)
     x = rng.normal(size=(steps * BATCH, inputs)).astype("float32")
     y = rng.normal(size=(steps * BATCH, 1)).astype("float32")
-    runs = {}
+    fits = {}
     contenders = _both(name)
     if noise:
         contenders["ours"] = closest_stock(name, reference.DEFAULTS[name])
@@ -73,14 +88,12 @@ def fit_case(name: str, model_kind: str, steps: int, pairs: int, noise: bool = F
         model = mlp_model(width, depth, inputs)
         model.compile(opt, "mse")
         opt.build(model.trainable_variables)  # eagerly: creating slots while tracing is slow
-        timer = StepTimer()
 
-        def run(model=model, timer=timer):
-            model.fit(x, y, batch_size=BATCH, shuffle=False, verbose=0, callbacks=[timer])
-            return timer.median_step()
+        def fit(callback, model=model):
+            model.fit(x, y, batch_size=BATCH, shuffle=False, verbose=0, callbacks=[callback])
 
-        runs[who] = run
-    timing = paired(runs["ours"], runs["stock"], pairs)
+        fits[who] = fit
+    timing = (lockstep if _fits_in_turns() else in_sequence)(fits["ours"], fits["stock"], runs)
     tensors = len(model.trainable_weights)
     component = f"stock {name} vs itself (noise)" if noise else name
     return _row(f"fit {model_kind} ({tensors} tensors)", component, timing)
@@ -159,22 +172,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     quick = args.quick
-    fit_pairs, step_pairs = (9, 15) if quick else (21, 41)
+    step_pairs = 15 if quick else 41
+    fit_runs, fit_steps = FIT_PLANS[keras.backend.backend()][0 if quick else 1]
     names = [n for n in TRAFFIC if not args.only or n in {o.lower() for o in args.only}]
     loss_names = [] if args.only else list(STOCK_FUNCTIONS)
     bandwidths = copy_bandwidth(4 * STEP_SIZE, step_pairs)  # 256 MB: no cache helps
     bandwidth = max(bandwidths.values())
-    fits = {"mlp": 32 if quick else 96, "many": 16 if quick else 48}  # steps per fit run
     jobs = []
     for name in names:
         jobs.append((f"{name} step", functools.partial(step_case, name, step_pairs, bandwidth)))
-        for kind, steps in fits.items():
+        for kind, steps in fit_steps.items():
             jobs.append(
-                (f"{name} fit {kind}", functools.partial(fit_case, name, kind, steps, fit_pairs))
+                (f"{name} fit {kind}", functools.partial(fit_case, name, kind, steps, fit_runs))
             )
     if not args.only:  # stock Adam against itself: the noise floor of the fit ratios
-        for kind, steps in fits.items():
-            noise = functools.partial(fit_case, "adam", kind, steps, fit_pairs, noise=True)
+        for kind, steps in fit_steps.items():
+            noise = functools.partial(fit_case, "adam", kind, steps, fit_runs, noise=True)
             jobs.append((f"noise floor fit {kind}", noise))
     batch = 65536 if quick else 262144
     for name in loss_names:
