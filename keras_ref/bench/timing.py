@@ -8,14 +8,17 @@ ratios of adjacent runs (`paired`). A `model.fit` step is timed from one batch e
 On TensorFlow a `fit` call settles into a speed of its own for the whole call (measured: the
 median step of one call against the next, same model, 2.2 to 4.5 ms), so there the two `fit`
 calls run side by side in two threads that take turns one whole step at a time (`lockstep`):
-step i of keras_ref and step i of stock are timed back to back, in the same state. jax and
-torch do not need it and would pay for it: a hand-over costs about 0.1 ms, half a jax MLP
-step, and torch eager in two threads runs its MLP step in 3.7 ms instead of 2.4 (its intra-op
-threads: with one of them the two agree).
+step i of keras_ref and step i of stock are timed back to back, in the same state, and both
+threads are pinned to one core (they never run at once; pinned, the per-run ratios of stock
+against itself on the MLP scatter by ±3% instead of ±10%). jax and torch do not need it and
+would pay for it: a hand-over costs about 0.1 ms, half a jax MLP step, and torch eager in two
+threads runs its MLP step in 3.7 ms instead of 2.4 (its intra-op threads: with one of them the
+two agree).
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import threading
 import time
@@ -146,6 +149,12 @@ class _TurnTaker(keras.callbacks.Callback):
         pass
 
 
+def _pin_to_one_core() -> None:
+    """Pin the calling thread to the first core this process may use (where Linux allows)."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+
 def _in_turns(fit_ours: Fit, fit_stock: Fit, first: int) -> tuple[list[float], list[float]]:
     """Run both fits in threads taking turns, `first` (0: ours) starting; each one's seconds per
     step, the first step (which starts the epoch) and the last (which ends it) left out."""
@@ -155,6 +164,7 @@ def _in_turns(fit_ours: Fit, fit_stock: Fit, first: int) -> tuple[list[float], l
 
     def run(fit: Fit, taker: _TurnTaker) -> None:
         try:
+            _pin_to_one_core()
             fit(taker)
         except BaseException as error:  # re-raised in the caller's thread
             errors.append(error)
