@@ -16,3 +16,13 @@ def test_a_fit_update_has_fewer_graph_ops_than_stock(name):
     (_, _, n, ours, ours_io), (_, _, _, stock, stock_io) = profile.graph_rows(name)
     assert n == 102
     assert ours < stock and ours_io < stock_io
+
+
+@pytest.mark.skipif(BACKEND != "jax", reason="the XLA kernels of jax's compiled fit update")
+@pytest.mark.parametrize("name", list(TRAFFIC))
+def test_a_fit_update_has_no_more_xla_kernels_than_stock(name):
+    # jax compiles fit's update: with 102 small tensors, each kernel's launch costs time there.
+    (_, _, n, ours, ours_bytes), (_, _, _, stock, stock_bytes) = profile.xla_fit_rows(name)
+    assert n == 102
+    assert ours <= stock
+    assert ours_bytes <= stock_bytes + 512  # measured: Adam +404 B of 145 kB (per-step scalars)

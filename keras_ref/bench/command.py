@@ -7,6 +7,7 @@ import json
 import os
 import statistics
 import sys
+import time
 from pathlib import Path
 
 BACKENDS = ("tensorflow", "jax", "torch")
@@ -59,9 +60,11 @@ def run(args) -> int:
     with progress_bar(console) as progress:
         for backend in backends:
             task = progress.add_task(f"{backend}: starting", total=None)
+            started = time.perf_counter()
             results[backend] = run_worker(
                 "keras_ref.bench.worker", backend, argv, {}, progress, task
             )
+            results[backend]["seconds"] = time.perf_counter() - started
     failed = {b: r["error"] for b, r in results.items() if "error" in r}
     for error in failed.values():
         console.print(f"[bold red]{error}[/]")
@@ -90,7 +93,8 @@ def _summary(backend: str, result: dict) -> str:
     steps = [row for row in rows if "ratio_to_bound" in row]
     sources = ", ".join(f"{k} {v:.1f}" for k, v in result["copy_bandwidths_gb_s"].items())
     return (
-        f"{backend}: copy bandwidth {result['copy_bandwidth_gb_s']:.1f} GB/s ({sources}); "
+        f"{backend} ({result['seconds']:.0f} s): "
+        f"copy bandwidth {result['copy_bandwidth_gb_s']:.1f} GB/s ({sources}); "
         f"fit keras_ref/stock median {statistics.median(fits):.3f}, max {max(fits):.3f} "
         f"(target <= 1.02; stock against itself is off by {', '.join(noise) or '-'}); "
         f"step keras_ref/stock max {max(r['ratio'] for r in steps):.2f}, "

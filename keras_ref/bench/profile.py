@@ -3,8 +3,9 @@
 tensorflow and jax: the kernels XLA compiles the step into and the bytes each one reads and
 writes (from the optimized HLO), per parameter, against the minimum `TRAFFIC`; XLA on CPU gives
 every output its own loop, so a slot read by the parameter's update is read twice. torch: the
-`torch.profiler` table of the step's ops. ``--graph`` (tensorflow): the ops of one update of the
-102-tensor model in the plain graph that `fit` runs on CPU, one op at a time.
+`torch.profiler` table of the step's ops. ``--graph``: one update of the 102-tensor model as
+`fit` runs it on CPU, where small tensors make the count of ops the cost: on tensorflow the ops
+of the plain graph (run one at a time), on jax the kernels of the compiled XLA update.
 """
 
 from __future__ import annotations
@@ -66,16 +67,32 @@ def xla_rows(name: str, size: int, parts: int) -> list[tuple]:
     return rows
 
 
+def _fit_problem(opt) -> tuple[list, list]:
+    """The 102-tensor model's variables, zero gradients for them; `opt` built."""
+    variables = mlp_model(*MODELS["many"]).trainable_variables
+    opt.build(variables)
+    return variables, [keras.ops.zeros(v.shape, v.dtype) for v in variables]
+
+
 def graph_rows(name: str) -> list[tuple]:
     """(name, who, variables, graph ops, variable reads+writes): one update, 102-tensor model."""
     rows = []
     for who, opt in (("keras_ref", optimizers.get(name)), ("stock", _stock(name))):
-        variables = mlp_model(*MODELS["many"]).trainable_variables
-        opt.build(variables)
-        grads = [keras.ops.zeros_like(v) for v in variables]
+        variables, grads = _fit_problem(opt)
         counts = tf_graph_ops(opt, variables, grads)
         resource = sum(n for op, n in counts.items() if "VariableOp" in op)
         rows.append((name, who, len(variables), sum(counts.values()), resource))
+    return rows
+
+
+def xla_fit_rows(name: str) -> list[tuple]:
+    """(name, who, variables, XLA kernels, bytes moved): one update, 102-tensor model, jax."""
+    rows = []
+    for who, opt in (("keras_ref", optimizers.get(name)), ("stock", _stock(name))):
+        variables, grads = _fit_problem(opt)
+        kernels = hlo_kernels(optimized_hlo(opt, variables, grads))
+        moved = sum(r + w for _, r, w in kernels)
+        rows.append((name, who, len(variables), len(kernels), moved))
     return rows
 
 
@@ -87,12 +104,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m keras_ref.bench.profile")
     parser.add_argument("names", nargs="*", default=list(TRAFFIC), metavar="NAME")
     parser.add_argument("--size", type=int, default=4_000_000, help="float32 parameters")
-    parser.add_argument("--graph", action="store_true", help="tensorflow: ops of a fit update")
+    parser.add_argument("--graph", action="store_true", help="ops of a fit update (tf, jax)")
     args = parser.parse_args(argv)
     from rich.console import Console
     from rich.table import Table
 
     console, backend = Console(width=160), keras.backend.backend()
+    if args.graph and backend == "torch":
+        parser.error("--graph: tensorflow and jax (a torch fit update runs eagerly)")
     if backend == "torch":
         for name in args.names:
             for who, opt in (("keras_ref", optimizers.get(name)), ("stock", _stock(name))):
@@ -103,13 +122,17 @@ def main(argv: list[str] | None = None) -> int:
                 console.print(torch_profile_table(step, 10, 8))
         return 0
     if args.graph:
-        if backend != "tensorflow":
-            parser.error("--graph: the plain-graph op count is for the tensorflow backend")
-        table = Table(title="tensorflow: ops of one update in the graph that fit runs on CPU")
-        for header in ("optimizer", "who", "variables", "graph ops", "variable reads+writes"):
+        if backend == "tensorflow":
+            title = "tensorflow: ops of one update in the graph that fit runs on CPU"
+            columns, rows = ("graph ops", "variable reads+writes"), graph_rows
+        else:
+            title = "jax: XLA kernels of one update in the step that fit compiles"
+            columns, rows = ("XLA kernels", "bytes moved"), xla_fit_rows
+        table = Table(title=title)
+        for header in ("optimizer", "who", "variables", *columns):
             table.add_column(header, justify="left" if header in {"optimizer", "who"} else "right")
         for name in args.names:
-            for row in graph_rows(name.lower()):
+            for row in rows(name.lower()):
                 table.add_row(*map(str, row))
         console.print(table)
         return 0
