@@ -65,7 +65,7 @@ def _fits_in_turns() -> bool:
 
 
 # backend: (runs, steps per run by model) of each `fit` case, for --quick and for a full run; a
-# TensorFlow run is one `lockstep` pair of fits. --quick fits in 2 minutes per backend.
+# TensorFlow run is one `lockstep` pair of fits. --quick aims at under 2 minutes per backend.
 FIT_PLANS = {
     "tensorflow": ((4, {"mlp": 64, "many": 24}), (14, {"mlp": 128, "many": 64})),
     "jax": ((21, {"mlp": 32, "many": 16}), (41, {"mlp": 96, "many": 48})),
