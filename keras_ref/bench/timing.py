@@ -192,10 +192,11 @@ def lockstep(fit_ours: Fit, fit_stock: Fit, runs: int, warmup: int = 1) -> Paire
     ours, stock, ratios, per_run = [], [], [], []
     for i in range(runs):
         a, b = _in_turns(fit_ours, fit_stock, first=i % 2)
+        run_ratios = [x / y for x, y in zip(a, b)]
         ours += a
         stock += b
-        ratios += [x / y for x, y in zip(a, b)]
-        per_run.append(statistics.median(x / y for x, y in zip(a, b)))
+        ratios += run_ratios
+        per_run.append(statistics.median(run_ratios))
     return Paired(
         statistics.median(ours), statistics.median(stock), statistics.median(ratios),
         *_quartiles(per_run),
