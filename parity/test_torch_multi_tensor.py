@@ -1,7 +1,9 @@
 """torch: the torch._foreach_* fast path computes exactly the generic update's numbers.
 
 Every configuration of the grid, float32 and float64, 60 steps: bit-identical trajectories
-(and therefore the same audit rows, which run the fast path on torch).
+(and therefore the same audit rows, which run the fast path on torch). Also with blocks of 8
+elements, so that the audit's small tensors are cut and packed as large ones are on CPU
+(`_blocks`).
 """
 
 from __future__ import annotations
@@ -17,13 +19,18 @@ from keras_ref.audit.grid import OPTIMIZER_GRID
 pytestmark = pytest.mark.skipif(BACKEND != "torch", reason="the multi-tensor path is torch-only")
 
 
+@pytest.mark.parametrize("block", [None, 8], ids=["default blocks", "blocks of 8"])
 @pytest.mark.parametrize("dtype", dtype_params())
 @pytest.mark.parametrize(
     ("name", "label"), [(n, la) for n, grid in OPTIMIZER_GRID.items() for la in grid]
 )
-def test_multi_tensor_path_is_bit_identical_to_the_generic_path(name, label, dtype, params, grads):
+def test_multi_tensor_path_is_bit_identical_to_the_generic_path(
+    name, label, dtype, block, params, grads, monkeypatch
+):
     from keras_ref.optimizers import _torch_multi_tensor
 
+    if block is not None:
+        monkeypatch.setattr(_torch_multi_tensor, "_BLOCK", block)
     config = OPTIMIZER_GRID[name][label]
     fast = optimizers.get({"class_name": name, "config": config})
     generic = optimizers.get({"class_name": name, "config": config})

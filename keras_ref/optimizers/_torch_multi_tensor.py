@@ -32,7 +32,7 @@ from keras_ref._numerics import constant
 
 _FLOATS = (torch.float32, torch.float64)
 _TORCH_DTYPES = {"float32": torch.float32, "float64": torch.float64}
-_BLOCK = 1 << 18  # elements per block of the update on CPU (1 MiB of float32): see _blocks
+_BLOCK = 1 << 19  # elements per block of the update on CPU (2 MiB of float32): see _blocks
 
 
 @functools.lru_cache(maxsize=256)
