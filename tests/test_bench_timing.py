@@ -85,6 +85,25 @@ def test_in_sequence_times_each_run_from_batch_end_to_batch_end(clock):
     assert "".join(log) == "oooossss" * 2 + "oooossss" + "ssssoooo" + "oooossss"
 
 
+def test_paired_times_its_reference_once_after_each_pair(clock):
+    log: list[str] = []
+
+    def run(name: str, seconds: list[float]):
+        def go():
+            log.append(name)
+            clock.now += seconds.pop(0) if len(seconds) > 1 else seconds[0]
+
+        return go
+
+    copies = [1.0, 3.0, 2.0, 10.0]  # median 2.5
+    result = timing.paired(
+        run("o", [2.0]), run("s", [4.0]), pairs=4, warmup=1, reference=run("c", copies)
+    )
+    assert "".join(log) == "os" + "oscsocoscsoc"
+    assert (result.ours_s, result.stock_s, result.ratio, result.reference_s) == (2, 4, 0.5, 2.5)
+    assert timing.paired(run("o", [1.0]), run("s", [1.0]), pairs=2).reference_s is None
+
+
 @pytest.mark.skipif(BACKEND != "tensorflow", reason="only TensorFlow's fits take turns")
 def test_a_real_fit_case_takes_turns_on_tensorflow():
     row = worker.fit_case("adam", "mlp", steps=6, runs=2, noise=True)

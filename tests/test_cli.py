@@ -74,3 +74,5 @@ def test_bench_reports_ratios(tmp_path):
     assert result["seconds"] > 0  # the worker's wall time, reported (never asserted on)
     assert {row["case"].split(" (")[0] for row in rows} == {"compiled step", "fit mlp", "fit many"}
     assert all(row["ratio"] > 0 for row in rows)
+    (step,) = [row for row in rows if row["case"].startswith("compiled step")]
+    assert step["copy_bandwidth_gb_s"] > 0 and step["bound_ms"] > 0

@@ -91,10 +91,10 @@ def _summary(backend: str, result: dict) -> str:
     fits = [row["ratio"] for row in rows if row["case"].startswith("fit") and not _noise(row)]
     noise = [f"{abs(row['ratio'] - 1):.3f}" for row in rows if _noise(row)]
     steps = [row for row in rows if "ratio_to_bound" in row]
-    sources = ", ".join(f"{k} {v:.1f}" for k, v in result["copy_bandwidths_gb_s"].items())
+    bandwidths = [row["copy_bandwidth_gb_s"] for row in steps]
     return (
         f"{backend} ({result['seconds']:.0f} s): "
-        f"copy bandwidth {result['copy_bandwidth_gb_s']:.1f} GB/s ({sources}); "
+        f"copy bandwidth {min(bandwidths):.1f}–{max(bandwidths):.1f} GB/s; "
         f"fit keras_ref/stock median {statistics.median(fits):.3f}, max {max(fits):.3f} "
         f"(target <= 1.02; stock against itself is off by {', '.join(noise) or '-'}); "
         f"step keras_ref/stock max {max(r['ratio'] for r in steps):.2f}, "

@@ -38,6 +38,7 @@ class Paired:
     ratio: float  # median of ours/stock over adjacent pairs
     ratio_low: float  # quartiles of the ratio over runs: the run-to-run spread
     ratio_high: float
+    reference_s: float | None = None  # median seconds of `paired`'s reference, if any
 
 
 def _quartiles(values: list[float]) -> tuple[float, float]:
@@ -54,11 +55,15 @@ def _seconds(run: Run) -> float:
     return measured if isinstance(measured, float) else elapsed
 
 
-def paired(run_ours: Run, run_stock: Run, pairs: int, warmup: int = 2) -> Paired:
-    """Time `pairs` adjacent (ours, stock) runs in ABBA order, after `warmup` runs of each."""
+def paired(
+    run_ours: Run, run_stock: Run, pairs: int, warmup: int = 2, reference: Run | None = None
+) -> Paired:
+    """Time `pairs` adjacent (ours, stock) runs in ABBA order, after `warmup` runs of each;
+    `reference` (a yardstick such as a memory copy) is timed once after each pair, so that it
+    meets the machine in the same states as the two it measures."""
     for _ in range(warmup):
         run_ours(), run_stock()
-    ours, stock = [], []
+    ours, stock, references = [], [], []
     for i in range(pairs):
         if i % 2 == 0:
             ours.append(_seconds(run_ours))
@@ -66,10 +71,12 @@ def paired(run_ours: Run, run_stock: Run, pairs: int, warmup: int = 2) -> Paired
         else:
             stock.append(_seconds(run_stock))
             ours.append(_seconds(run_ours))
+        if reference is not None:
+            references.append(_seconds(reference))
     ratios = [a / b for a, b in zip(ours, stock)]
     return Paired(
         statistics.median(ours), statistics.median(stock), statistics.median(ratios),
-        *_quartiles(ratios),
+        *_quartiles(ratios), statistics.median(references) if references else None,
     )  # fmt: skip
 
 
