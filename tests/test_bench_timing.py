@@ -89,6 +89,8 @@ def test_paired_times_its_reference_once_after_each_pair(clock):
     log: list[str] = []
 
     def run(name: str, seconds: list[float]):
+        """A run taking `seconds` in turn, the last one from then on."""
+
         def go():
             log.append(name)
             clock.now += seconds.pop(0) if len(seconds) > 1 else seconds[0]

@@ -134,7 +134,7 @@ def copy_runs(size: int) -> dict[str, Callable[[], object]]:
 
 def fastest_copy(runs: dict[str, Callable[[], object]]) -> Callable[[], float]:
     """One run of each copy; returns the fastest one's seconds: the bandwidth the machine gives
-    at this moment (each copy reaches further on some machines, NumPy's on some days)."""
+    at this moment (on this machine NumPy's single-threaded copy is sometimes the faster)."""
 
     def run() -> float:
         seconds = []
