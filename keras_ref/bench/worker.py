@@ -32,6 +32,7 @@ from keras_ref.reference import optimizers as reference
 # Tensors each optimizer step reads and writes per parameter (p, g and the slots).
 TRAFFIC = {"sgd": 3, "rmsprop": 5, "adagrad": 5, "adadelta": 7, "adam": 7, "adamax": 7, "nadam": 7}
 STEP_SIZE = 16_000_000  # float32 parameters of the large step, in 4 tensors of 64 MB
+COPY_SIZE = 4 * STEP_SIZE  # float32 of the copy that measures bandwidth: 256 MB, no cache helps
 BATCH = 64
 
 
@@ -147,12 +148,13 @@ def fastest_copy(runs: dict[str, Callable[[], object]]) -> Callable[[], float]:
     return run
 
 
-def step_case(name: str, pairs: int, copy: Callable[[], float], copy_bytes: int) -> dict:
+def step_case(name: str, pairs: int, copy: Callable[[], float]) -> dict:
     """keras_ref against stock on the large step; `copy` is timed after each pair, and the
-    bound uses its median: the bandwidth of the same moments, measured the same way."""
+    bound uses its median: the bandwidth of the same moments, measured the same way. `copy`
+    reads and writes `COPY_SIZE` float32."""
     runs = {who: _large_step(opt, STEP_SIZE) for who, opt in _both(name).items()}
     timing = paired(runs["ours"], runs["stock"], pairs, reference=copy)
-    bandwidth = copy_bytes / timing.reference_s
+    bandwidth = 8 * COPY_SIZE / timing.reference_s
     bound = TRAFFIC[name] * 4 * STEP_SIZE / bandwidth
     return {
         **_row(f"compiled step ({STEP_SIZE / 1e6:.0f}M float32)", name, timing),
@@ -186,11 +188,10 @@ def main(argv: list[str] | None = None) -> int:
     fit_runs, fit_steps = FIT_PLANS[keras.backend.backend()][0 if quick else 1]
     names = [n for n in TRAFFIC if not args.only or n in {o.lower() for o in args.only}]
     loss_names = [] if args.only else list(STOCK_FUNCTIONS)
-    copy = fastest_copy(copy_runs(4 * STEP_SIZE))  # 256 MB: no cache helps
+    copy = fastest_copy(copy_runs(COPY_SIZE))
     jobs = []
     for name in names:
-        step = functools.partial(step_case, name, step_pairs, copy, 8 * 4 * STEP_SIZE)
-        jobs.append((f"{name} step", step))
+        jobs.append((f"{name} step", functools.partial(step_case, name, step_pairs, copy)))
         for kind, steps in fit_steps.items():
             jobs.append(
                 (f"{name} fit {kind}", functools.partial(fit_case, name, kind, steps, fit_runs))
