@@ -48,7 +48,8 @@ def _quartiles(values: list[float]) -> tuple[float, float]:
     return low, high
 
 
-def _seconds(run: Run) -> float:
+def seconds(run: Run) -> float:
+    """Seconds one call of `run` takes, or the float it returns (its own measure)."""
     start = time.perf_counter()
     measured = run()
     elapsed = time.perf_counter() - start
@@ -66,13 +67,13 @@ def paired(
     ours, stock, references = [], [], []
     for i in range(pairs):
         if i % 2 == 0:
-            ours.append(_seconds(run_ours))
-            stock.append(_seconds(run_stock))
+            ours.append(seconds(run_ours))
+            stock.append(seconds(run_stock))
         else:
-            stock.append(_seconds(run_stock))
-            ours.append(_seconds(run_ours))
+            stock.append(seconds(run_stock))
+            ours.append(seconds(run_ours))
         if reference is not None:
-            references.append(_seconds(reference))
+            references.append(seconds(reference))
     ratios = [a / b for a, b in zip(ours, stock)]
     return Paired(
         statistics.median(ours), statistics.median(stock), statistics.median(ratios),

@@ -26,7 +26,7 @@ from keras_ref.audit.loss_inputs import SPARSE
 from keras_ref.audit.loss_rows import STOCK_FUNCTIONS
 from keras_ref.audit.stock import closest_stock
 from keras_ref.bench._backend_jit import block, compiled_step, in_place_scale, jit
-from keras_ref.bench.timing import Paired, in_sequence, lockstep, paired
+from keras_ref.bench.timing import Paired, in_sequence, lockstep, paired, seconds
 from keras_ref.reference import optimizers as reference
 
 # Tensors each optimizer step reads and writes per parameter (p, g and the slots).
@@ -125,27 +125,14 @@ def _large_step(opt, size: int):
     return run
 
 
-def copy_runs(size: int) -> dict[str, Callable[[], object]]:
-    """An in-place ``x *= 1`` on `size` float32, NumPy's and the backend's compiled one."""
+def fastest_copy(size: int) -> Callable[[], float]:
+    """An in-place ``x *= 1`` on `size` float32, NumPy's and the backend's compiled one: each
+    call runs both and returns the faster one's seconds, the bandwidth the machine gives at this
+    moment (on this machine NumPy's single-threaded copy is sometimes the faster)."""
     x = np.full((size,), 0.5, "float32")
     one = np.float32(1.0)
-    backend = keras.backend.backend()
-    return {"numpy": lambda: np.multiply(x, one, out=x), backend: in_place_scale(size)}
-
-
-def fastest_copy(runs: dict[str, Callable[[], object]]) -> Callable[[], float]:
-    """One run of each copy; returns the fastest one's seconds: the bandwidth the machine gives
-    at this moment (on this machine NumPy's single-threaded copy is sometimes the faster)."""
-
-    def run() -> float:
-        seconds = []
-        for copy in runs.values():
-            start = time.perf_counter()
-            copy()
-            seconds.append(time.perf_counter() - start)
-        return min(seconds)
-
-    return run
+    copies = (lambda: np.multiply(x, one, out=x), in_place_scale(size))
+    return lambda: min(seconds(copy) for copy in copies)
 
 
 def step_case(name: str, pairs: int, copy: Callable[[], float]) -> dict:
@@ -183,12 +170,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", default=[])
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
-    quick = args.quick
+    quick, backend = args.quick, keras.backend.backend()
     step_pairs, loss_pairs = (15, 9) if quick else (41, 41)
-    fit_runs, fit_steps = FIT_PLANS[keras.backend.backend()][0 if quick else 1]
+    fit_runs, fit_steps = FIT_PLANS[backend][0 if quick else 1]
     names = [n for n in TRAFFIC if not args.only or n in {o.lower() for o in args.only}]
     loss_names = [] if args.only else list(STOCK_FUNCTIONS)
-    copy = fastest_copy(copy_runs(COPY_SIZE))
+    copy = fastest_copy(COPY_SIZE)
     jobs = []
     for name in names:
         jobs.append((f"{name} step", functools.partial(step_case, name, step_pairs, copy)))
@@ -204,7 +191,6 @@ def main(argv: list[str] | None = None) -> int:
     for name in loss_names:
         jobs.append((name, functools.partial(loss_case, name, batch, loss_pairs)))
     rows = []
-    backend = keras.backend.backend()
     for done, (label, job) in enumerate(jobs, start=1):
         started = time.perf_counter()
         row = job()
