@@ -6,6 +6,8 @@ about the running backend that `keras.ops` cannot.
 
 from __future__ import annotations
 
+import contextlib
+
 import keras
 
 
@@ -37,17 +39,14 @@ def tf_all_reduce_sum(grads: list) -> list:
     return context.all_reduce(tf.distribute.ReduceOp.SUM, list(grads))
 
 
-def tf_update_summed(optimizer, grads: list, trainable_variables: list, learning_rate) -> None:
-    """Keras's `TFOptimizer._backend_update_step`, for gradients already summed over replicas."""
+def eager_scope():
+    """A context in which tensors have values even while a TensorFlow function is being traced
+    (`tf.init_scope`: how an optimizer built inside `fit`'s traced step reads its variables)."""
+    if keras.backend.backend() != "tensorflow":
+        return contextlib.nullcontext()
     import tensorflow as tf
 
-    variables = [v.value if isinstance(v, keras.Variable) else v for v in trainable_variables]
-    tf.__internal__.distribute.interim.maybe_merge_call(
-        optimizer._distributed_tf_update_step,
-        optimizer._distribution_strategy,
-        list(zip(grads, variables)),
-        learning_rate,
-    )
+    return tf.init_scope()
 
 
 def backend_version() -> str:

@@ -23,11 +23,11 @@ from typing import Any
 
 import keras
 from keras import ops
-from keras.src.backend import get_keras_mask  # Keras 3 keeps masks in a private attribute
 
 from keras_ref import backend as K
 from keras_ref import losses as losses_module
 from keras_ref._backend_specific import float64_supported
+from keras_ref._keras_compat import get_keras_mask
 from keras_ref._validation import did_you_mean
 from keras_ref.losses.reduction import legacy_weighted_mean
 

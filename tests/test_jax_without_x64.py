@@ -22,7 +22,8 @@ SCRIPT = textwrap.dedent(
     from keras_ref.reference import optimizers as reference
 
     opt = keras_ref.Nadam(lr=0.01)
-    assert opt._learning_rate.dtype == "float32", opt._learning_rate.dtype
+    held = learning_rate_holder(opt)
+    assert held.dtype == "float32", held.dtype
     params, grads = initial_params(), gradient_sequence(steps=20)
     ours = run_optimizer(opt, params, grads, "float32")
     replay = reference.simulate("nadam", params, grads, dtype=np.float32, lr=0.01)

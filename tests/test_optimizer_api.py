@@ -10,6 +10,7 @@ import pytest
 
 import keras_ref
 from keras_ref import optimizers
+from keras_ref._keras_compat import learning_rate_holder
 
 ALL = [
     keras_ref.SGD,
@@ -87,8 +88,8 @@ def test_epsilon_none_is_read_at_construction():
 
 def test_schedule_and_callable_learning_rates_are_accepted():
     schedule = keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5)
-    assert keras_ref.Adam(lr=schedule)._learning_rate is schedule
-    assert callable(keras_ref.SGD(learning_rate=lambda: 0.1)._learning_rate)
+    assert learning_rate_holder(keras_ref.Adam(lr=schedule)) is schedule
+    assert callable(learning_rate_holder(keras_ref.SGD(learning_rate=lambda: 0.1)))
 
 
 def test_keras3_base_options_pass_through():
@@ -223,5 +224,5 @@ def test_config_round_trips_a_schedule():
     schedule = keras.optimizers.schedules.InverseTimeDecay(0.1, 1, 0.5)
     opt = keras_ref.SGD(lr=schedule, decay=0.01)
     clone = keras_ref.SGD.from_config(opt.get_config())
-    assert isinstance(clone._learning_rate, keras.optimizers.schedules.InverseTimeDecay)
+    assert isinstance(learning_rate_holder(clone), keras.optimizers.schedules.InverseTimeDecay)
     assert clone.decay == 0.01

@@ -18,6 +18,7 @@ import keras
 import numpy as np
 
 from keras_ref import optimizers
+from keras_ref._keras_compat import learning_rate_holder
 from keras_ref.audit import tolerances
 from keras_ref.audit.errors import (
     displacement_drift,
@@ -125,7 +126,7 @@ def _bit_identical(a: list[list[np.ndarray]], b: list[list[np.ndarray]]) -> bool
 
 
 def _describe(opt: keras.optimizers.Optimizer) -> str:
-    lr = opt._learning_rate
+    lr = learning_rate_holder(opt)
     schedule = (
         type(lr).__name__ if isinstance(lr, keras.optimizers.schedules.LearningRateSchedule) else ""
     )

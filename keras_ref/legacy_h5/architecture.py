@@ -142,7 +142,8 @@ def _layer(entry: dict) -> dict:
         config.pop("implementation", None)
     for key in ("activation", "recurrent_activation"):
         if config.get(key) == "hard_sigmoid":
-            config[key] = legacy_hard_sigmoid
+            # serialized (a dict): Keras <= 3.10 JSON-encodes the layer config on the way in
+            config[key] = keras.saving.serialize_keras_object(legacy_hard_sigmoid)
     for key, value in list(config.items()):
         if key.endswith("_initializer") and isinstance(value, dict):
             config[key] = _initializer(value)

@@ -31,6 +31,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_ref._keras_compat import variable_index
 from keras_ref._numerics import numpy_dtype
 
 __all__ = ["LEGACY_LAYOUT", "V2_SLOTS", "replay_m_schedule", "restore_state"]
@@ -80,7 +81,7 @@ def restore_state(
             continue  # Keras 2 kept vhat placeholders without amsgrad, moments without momentum
         variables = getattr(optimizer, f"_{slot_name}")
         for param, value in zip(params, values):
-            _assign(variables[optimizer._get_variable_index(param)], value, path, slot_name)
+            _assign(variables[variable_index(optimizer, param)], value, path, slot_name)
     iterations = scalars.get("iterations")
     if iterations is not None:
         optimizer.iterations.assign(int(np.asarray(iterations)))

@@ -16,9 +16,9 @@ from typing import Any, ClassVar
 
 import keras
 from keras import ops
-from keras.src.backend import get_keras_mask  # Keras 3 keeps masks in a private attribute
 
 from keras_ref import _validation as check
+from keras_ref._keras_compat import get_keras_mask
 from keras_ref.losses import functions as F
 from keras_ref.losses.reduction import legacy_weighted_mean
 

@@ -24,10 +24,14 @@ import functools
 import keras
 import torch
 from keras import ops
-from keras.src.backend.common.stateless_scope import in_stateless_scope
-from keras.src.backend.common.variables import get_autocast_scope
-from keras.src.backend.torch.core import get_device
 
+from keras_ref._keras_compat import (
+    autocast_scope,
+    in_stateless_scope,
+    torch_device,
+    variable_index,
+    variable_tensor,
+)
 from keras_ref._numerics import constant
 
 _FLOATS = (torch.float32, torch.float64)
@@ -43,12 +47,12 @@ def _cached(value: float, dtype: str, device: str, one_minus: bool):
 
 def _constant(value: float, dtype: str):
     """`constant(value, dtype)`, made once per device (a 0-d tensor that nothing writes to)."""
-    return _cached(float(value), dtype, str(get_device()), False)
+    return _cached(float(value), dtype, str(torch_device()), False)
 
 
 def _one_minus(value: float, dtype: str):
     """``1 - constant(value, dtype)`` (from the rounded value, as the generic path), made once."""
-    return _cached(float(value), dtype, str(get_device()), True)
+    return _cached(float(value), dtype, str(torch_device()), True)
 
 
 def step(optimizer, grads, variables, learning_rate) -> bool:
@@ -72,7 +76,7 @@ def step(optimizer, grads, variables, learning_rate) -> bool:
     ]
     slots = []
     if optimizer._slot_names:
-        index = [optimizer._get_variable_index(v) for v in variables]
+        index = [variable_index(optimizer, v) for v in variables]
         slots = [
             _values([getattr(optimizer, f"_{name}")[i] for i in index])
             for name in optimizer._slot_names
@@ -98,9 +102,9 @@ def _values(variables) -> list:
     (~2 us each, as much as the update of a small tensor); outside all of them it is the
     variable's own tensor, read here directly.
     """
-    if in_stateless_scope() or get_autocast_scope() is not None or str(get_device()) == "meta":
+    if in_stateless_scope() or autocast_scope() is not None or str(torch_device()) == "meta":
         return [v.value for v in variables]
-    values = [v._value for v in variables]
+    values = [variable_tensor(v) for v in variables]
     if any(value is None for value in values):  # not initialized yet: `.value` knows what to do
         return [v.value for v in variables]
     return values

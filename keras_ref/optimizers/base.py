@@ -26,12 +26,13 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_ref import _keras_compat as compat
 from keras_ref import _validation as check
 from keras_ref._backend_specific import (
+    eager_scope,
     float64_supported,
     tf_all_reduce_sum,
     tf_replicas_in_sync,
-    tf_update_summed,
 )
 from keras_ref._numerics import constant
 
@@ -113,7 +114,7 @@ class PerStep:
         return self._values[dtype]
 
 
-class LegacyOptimizer(keras.optimizers.Optimizer):
+class LegacyOptimizer(compat.OptimizerHooks):
     """Base class of the seven legacy optimizers (not an optimizer by itself)."""
 
     default_lr: ClassVar[float]
@@ -156,10 +157,9 @@ class LegacyOptimizer(keras.optimizers.Optimizer):
         way, and a float64 learning rate would cost them a cast per step (~8% of a small
         model's `fit` step on tensorflow).
         """
-        old, lr = self._learning_rate, self._exact_learning_rate()
+        old, lr = compat.learning_rate_holder(self), self._exact_learning_rate()
         if lr is None or old.dtype == "float64" or not float64_supported():
             return
-        self._untrack_variable(old)
         with keras.name_scope(self.name):
             exact = keras.Variable(
                 lr,
@@ -168,19 +168,19 @@ class LegacyOptimizer(keras.optimizers.Optimizer):
                 trainable=False,
                 aggregation="only_first_replica",
             )
-        self._track_variable(exact)
-        self._learning_rate = exact
+        compat.replace_learning_rate(self, exact)
 
     def _exact_learning_rate(self) -> float | None:
         """The float rate last given, if the variable still holds it (rounded to its dtype)."""
-        if self._exact_lr is None or not isinstance(self._learning_rate, keras.Variable):
+        holder = compat.learning_rate_holder(self)
+        if self._exact_lr is None or not isinstance(holder, keras.Variable):
             return None
-        held = keras.ops.convert_to_numpy(self._learning_rate)
+        held = keras.ops.convert_to_numpy(holder)
         return self._exact_lr if held == np.asarray(self._exact_lr, held.dtype) else float(held)
 
     @property
     def learning_rate(self):
-        return self._get_current_learning_rate()
+        return compat.current_learning_rate(self)
 
     @learning_rate.setter
     def learning_rate(self, value) -> None:
@@ -209,14 +209,15 @@ class LegacyOptimizer(keras.optimizers.Optimizer):
                 )
         super().build(var_list)
         if any(keras.backend.standardize_dtype(v.dtype) == "float64" for v in var_list):
-            self._hold_learning_rate_in_float64()
+            with eager_scope():  # built in a traced TF step: reads the rate eagerly
+                self._hold_learning_rate_in_float64()
         slots = self.add_optimizer_variables(var_list, list(self._slot_names))
         for slot_name, variables in zip(self._slot_names, slots):
             setattr(self, f"_{slot_name}", variables)
 
     def _slots(self, variable) -> list:
         """This variable's slot variables, in `_slot_names` order."""
-        index = self._get_variable_index(variable)
+        index = compat.variable_index(self, variable)
         return [getattr(self, f"_{name}")[index] for name in self._slot_names]
 
     # -- the step -----------------------------------------------------------------------------
@@ -236,18 +237,18 @@ class LegacyOptimizer(keras.optimizers.Optimizer):
         else:  # a 16-bit `p`, stepped in float32 and rounded once
             self.assign(variable, ops.cast(variable, dtype) - step)
 
-    def _clip_gradients(self, grads: list) -> list:
+    def clip_step(self, grads: list) -> list:
         if not (self.clipnorm or self.clipvalue or self.global_clipnorm):
             return grads
         if tf_replicas_in_sync() > 1:
-            return grads  # clipped after the cross-replica sum, in `_backend_update_step`
+            return grads  # clipped after the cross-replica sum, in `update_variables`
         return self._legacy_clip(grads)
 
     def _legacy_clip(self, grads: list) -> list:
         """Legacy clipnorm (global norm), Keras 3's global_clipnorm, then legacy clipvalue."""
         grads = legacy_clip_gradients(grads, self.clipnorm, None)
         if self.global_clipnorm and self.global_clipnorm > 0:
-            grads = _keras3_clip_by_global_norm(grads, self.global_clipnorm)
+            grads = compat.keras_clip_by_global_norm(grads, self.global_clipnorm)
         return legacy_clip_gradients(grads, None, self.clipvalue)
 
     def _step_scalars(self, learning_rate, dtype: str) -> tuple:
@@ -258,7 +259,7 @@ class LegacyOptimizer(keras.optimizers.Optimizer):
         """`_step_scalars`, computed once per step and dtype."""
         return self._per_step.get(dtype, lambda: self._step_scalars(learning_rate, dtype))
 
-    def _backend_update_step(self, grads, trainable_variables, learning_rate) -> None:
+    def update_variables(self, grads, trainable_variables, learning_rate) -> None:
         if self._multi_tensor and keras.backend.backend() == "torch":
             from keras_ref.optimizers import _torch_multi_tensor as multi_tensor
 
@@ -267,11 +268,11 @@ class LegacyOptimizer(keras.optimizers.Optimizer):
         with self._per_step.step():
             if tf_replicas_in_sync() > 1:
                 # tf.distribute: the legacy global norm (and clipvalue) must see the summed
-                # gradient, and Keras sums only in TFOptimizer._backend_update_step, after clipping.
+                # gradient, and Keras sums only in its TF update step, after clipping.
                 grads = self._legacy_clip(tf_all_reduce_sum(grads))
-                tf_update_summed(self, grads, trainable_variables, learning_rate)
+                compat.tf_update_summed(self, grads, trainable_variables, learning_rate)
             else:
-                super()._backend_update_step(grads, trainable_variables, learning_rate)
+                self.keras_update_variables(grads, trainable_variables, learning_rate)
 
     def _decayed_lr(self, learning_rate, dtype: str):
         """``lr * (1 / (1 + decay * k))`` in `dtype`; just ``lr`` when decay is 0 (as legacy)."""
@@ -344,10 +345,3 @@ def _same_rate(a, b) -> bool:
         return float(a) == float(b)
     except (TypeError, ValueError):
         return a is b
-
-
-def _keras3_clip_by_global_norm(grads: list, clip_norm: float) -> list:
-    """Keras 3's `global_clipnorm`, computed by Keras 3 itself."""
-    from keras.src.optimizers.base_optimizer import clip_by_global_norm
-
-    return clip_by_global_norm(grads, clip_norm)

@@ -95,12 +95,12 @@ class Nadam(LegacyOptimizer):
         sd = constant(self.schedule_decay, dtype)
         return constant(self.beta_1, dtype) * (1 - 0.5 * ops.power(decay_base, step * sd))
 
-    def _backend_update_step(self, grads, trainable_variables, learning_rate) -> None:
+    def update_variables(self, grads, trainable_variables, learning_rate) -> None:
         # m_schedule advances once per step, before any variable's update reads it.
         dtype = self._m_schedule.dtype
         t = ops.cast(self.iterations, dtype) + 1
         self.assign(self._m_schedule, self._m_schedule * self._momentum_cache(t, dtype))
-        super()._backend_update_step(grads, trainable_variables, learning_rate)
+        super().update_variables(grads, trainable_variables, learning_rate)
 
     def _step_scalars(self, learning_rate, dtype: str) -> tuple:
         b1, b2 = constant(self.beta_1, dtype), constant(self.beta_2, dtype)
