@@ -6,7 +6,7 @@ a plain function (or, where Keras calls a private method of ours, a method of `O
 listed in `HOOKS`. Ruff's banned-api rule (TID251) rejects `keras.src` anywhere else.
 
 The Keras range keras_ref supports, and tests (`.ci/run` runs the floor), is
-``KERAS_FLOOR <= keras < KERAS_BELOW``; see docs/keras-versions.md.
+``KERAS_FLOOR <= keras < KERAS_BELOW``: docs/keras-versions.md.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Dtype-exact building blocks over `keras.ops`.
 
-Two Keras 3 traps shape this module (legacy-spec §6): a Python float handed to some `keras.ops`
-functions is rounded through float32 before it meets a float64 tensor, and on the torch backend
-`ops.maximum` of two float64 tensors returns float32. The helpers below never do either.
+Two Keras 3 traps shape this module: a Python float handed to some `keras.ops` functions is
+rounded through float32 before it meets a float64 tensor, and on the torch backend `ops.maximum`
+of two float64 tensors returns float32. The helpers below never do either. (All the traps:
+docs/legacy-formulas.md#numeric-traps.)
 """
 
 from __future__ import annotations

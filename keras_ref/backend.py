@@ -1,7 +1,7 @@
-"""The legacy ``keras.backend as K`` idiom (legacy-spec §5), over `keras.ops` only.
+"""The legacy ``keras.backend as K`` idiom over `keras.ops` only.
 
-Keras 3 removed these functions from `keras.backend`. Legacy custom losses and metrics run
-unchanged after ``import keras_ref.backend as K``::
+See docs/legacy-formulas.md#backend-idiom. Keras 3 removed these functions from `keras.backend`.
+Legacy custom losses and metrics run unchanged after ``import keras_ref.backend as K``::
 
     import keras_ref.backend as K
 
@@ -13,13 +13,12 @@ Each function keeps the Keras 2.2.4 (TensorFlow backend) signature and semantics
 negative inputs to 0; `K.clip` treats ``max_value=None`` as +inf and lifts ``max_value`` to
 ``min_value`` when it is smaller; `K.switch` aligns a lower-rank condition with the *leading* axes.
 
-Numerics (legacy-spec §6): Python-number operands are rounded once, directly, to the tensor's
-dtype; `mean` is ``sum / n`` (Keras 3's `ops.mean` runs at float32 precision on JAX and torch);
-`maximum`/`minimum` keep the dtype and propagate NaN (`ops.maximum` returns float32 on torch);
-`softplus` is ``max(x, 0) + log1p(exp(-|x|))`` (torch's returns ``x`` for x > 20). The three
+Numerics (docs/legacy-formulas.md#numeric-traps): Python-number operands are rounded once, directly,
+to the tensor's dtype; `mean` is ``sum / n`` (Keras 3's `ops.mean` runs at float32 precision on JAX
+and torch); `maximum`/`minimum` keep the dtype and propagate NaN (`ops.maximum` returns float32 on
+torch); `softplus` is ``max(x, 0) + log1p(exp(-|x|))`` (torch's returns ``x`` for x > 20). The three
 crossentropies compute the legacy clip-and-log themselves: stock `keras.ops` crossentropies on
-TensorFlow silently use the logits behind a Keras softmax/sigmoid instead.
-"""
+TensorFlow silently use the logits behind a Keras softmax/sigmoid instead."""
 
 from __future__ import annotations
 

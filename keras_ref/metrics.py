@@ -1,4 +1,4 @@
-"""The Keras 2.2.4 metrics, with the legacy epoch average (legacy-spec §4).
+"""The Keras 2.2.4 metrics, with the legacy epoch average (docs/legacy-formulas.md#metrics).
 
 Per-sample functions (``(N, C)`` inputs give ``(N,)`` values):
 

@@ -93,7 +93,7 @@ def test_crossentropy_from_logits_matches_reference(inputs, name):
 
 
 def test_clipped_crossentropy_is_minus_log_float32_epsilon():
-    """A confident wrong one-hot costs ``-log(fl32(1e-7)) = 16.118095`` (legacy-spec §3)."""
+    """Confident and wrong: ``-log(fl32(1e-7)) = 16.118095`` (docs/legacy-formulas.md)."""
     y = np.array([[0.0, 1.0, 0.0]], np.float32)
     p = np.array([[1.0, 0.0, 0.0]], np.float32)
     expected = -np.log(np.float32(1e-7))

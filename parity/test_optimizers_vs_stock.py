@@ -1,5 +1,6 @@
 """keras_ref against stock Keras 3: identities where the legacy update exists in stock, and the
-known deltas where it does not, each of the size the formulas predict (legacy-spec §2)."""
+known deltas where it does not, each of the size the formulas predict
+(docs/legacy-formulas.md#stock-keras-3-optimizers)."""
 
 from __future__ import annotations
 
@@ -82,7 +83,7 @@ def one_step(opt, g, dtype="float32"):
 
 
 def test_adam_known_delta_from_rounding_one_minus_beta():
-    """Stock Adam computes 1 - 0.999 in Python; legacy subtracts from fl32(0.999) (spec §1)."""
+    """Stock Adam computes 1 - 0.999 in Python; legacy subtracts from fl32(0.999)."""
     g = np.array([1e-2, -3e-1, 2.0])
     ours, stock = one_step(keras_ref.Adam(), g), one_step(keras.optimizers.Adam(), g)
     f32 = np.float32
@@ -90,7 +91,6 @@ def test_adam_known_delta_from_rounding_one_minus_beta():
     stocks = np.float64(f32(1 - 0.9)) / np.sqrt(np.float64(f32(1 - 0.999)))
     predicted = stocks / legacy - 1  # -6.6e-6: stock steps are smaller
     np.testing.assert_allclose(stock / ours - 1, predicted, atol=3e-7)  # 1e-7: float32 step
-    assert -7e-6 < predicted < -6e-6
 
 
 @pytest.mark.parametrize(("magnitude", "ratio"), [(1e-3, 0.71), (1e-4, 0.10)])
@@ -100,7 +100,7 @@ def test_rmsprop_known_delta_epsilon_inside_the_root(magnitude, ratio):
     a, eps = 0.1 * magnitude**2, 1e-7
     predicted = (np.sqrt(a) + eps) / np.sqrt(a + eps)
     np.testing.assert_allclose(stock / ours, predicted, rtol=1e-5)
-    assert round(predicted, 2) == ratio
+    assert round(float(stock[0] / ours[0]), 2) == ratio  # the size docs/legacy-formulas.md gives
 
 
 def test_adagrad_known_delta_first_default_step_is_10_to_300_times_smaller():
@@ -112,7 +112,7 @@ def test_adagrad_known_delta_first_default_step_is_10_to_300_times_smaller():
 
 
 def test_nadam_known_delta_momentum_schedule(params, grads):
-    """Stock Nadam is the legacy update with schedule_decay=1: mu_100 0.892 against 0.457."""
+    """Stock Nadam is the legacy update with schedule_decay=1 (mu_100 0.892, legacy 0.457)."""
     steps = grads[:100]
     legacy = run_optimizer(keras_ref.Nadam(lr=0.001), params, steps)
     stock = run_optimizer(keras.optimizers.Nadam(), params, steps)
@@ -121,8 +121,6 @@ def test_nadam_known_delta_momentum_schedule(params, grads):
     )
     assert max_relative_error(stock[-1], as_stock[-1]) < SAME_FORMULA_REL
     assert max_relative_error(stock[-1], legacy[-1]) > 1e-3
-    mu = [0.9 * (1 - 0.5 * 0.96 ** (100 * sd)) for sd in (0.004, 1.0)]
-    np.testing.assert_allclose(mu, [0.457, 0.892], atol=5e-4)
 
 
 @pytest.mark.parametrize("dtype", dtype_params())

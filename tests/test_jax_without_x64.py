@@ -20,6 +20,7 @@ SCRIPT = textwrap.dedent(
     from keras_ref.audit import gradient_sequence, initial_params, run_optimizer
     from keras_ref.audit.errors import trajectory_relative_error
     from keras_ref.reference import optimizers as reference
+    from keras_ref._keras_compat import learning_rate_holder
 
     opt = keras_ref.Nadam(lr=0.01)
     held = learning_rate_holder(opt)

@@ -12,6 +12,7 @@ from keras import ops
 from support import BACKEND
 
 import keras_ref
+from keras_ref._keras_compat import keras_version
 
 CONFIGS = {
     "SGD": {"lr": 0.05, "momentum": 0.9, "nesterov": True, "decay": 1e-2},
@@ -79,11 +80,15 @@ SKIP_CASES = {
     "stock Nadam": lambda: keras.optimizers.Nadam(learning_rate=0.01),
     "stock Adam": lambda: keras.optimizers.Adam(learning_rate=0.01, amsgrad=True),
 }
+#: Keras releases whose stock Nadam has the bug below (3.10.0 and 3.15.1 checked in their source:
+#: both create `u_product` as a plain attribute). Past them the xfail lapses and the test runs.
+NADAM_U_PRODUCT_UNTRACKED = (3, 10, 0) <= keras_version() < (3, 16, 0)
 STOCK_NADAM_ON_JAX = pytest.mark.xfail(
-    BACKEND == "jax",
+    BACKEND == "jax" and NADAM_U_PRODUCT_UNTRACKED,
     strict=True,
-    reason="Keras 3.15.1: stock Nadam's u_product, built through LossScaleOptimizer, is not in "
-    "`variables`, so JAX's stateless_apply drops its update (keras_ref's m_schedule is tracked)",
+    reason=f"Keras {keras.version()}: stock Nadam's u_product, built through "
+    "LossScaleOptimizer, is not in `variables`, so JAX's stateless_apply drops its update "
+    "(keras_ref's m_schedule is tracked)",
 )
 
 

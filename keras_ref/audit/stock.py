@@ -1,8 +1,8 @@
 """Stock Keras 3 counterparts of a legacy configuration.
 
-- `stock_equivalent`: the stock optimizer that computes the same legacy update (spec §2, "exact
-  stock equivalent"), or None where none exists (RMSprop and Adagrad with eps > 0, Nadam with
-  ``schedule_decay != 1``, clipnorm together with clipvalue).
+- `stock_equivalent`: the stock optimizer that computes the same legacy update (the table in
+  docs/legacy-formulas.md#stock-keras-3-optimizers), or None where none exists (RMSprop and Adagrad
+  with eps > 0, Nadam with ``schedule_decay != 1``, clipnorm together with clipvalue).
 - `stock_default`: what a naive migration gets: the stock class with its own defaults.
 """
 

@@ -1,4 +1,6 @@
-"""The fourteen Keras 2.2.4 loss functions, per sample (legacy-spec §3), and their aliases.
+"""The fourteen Keras 2.2.4 loss functions, per sample, and their aliases.
+
+Formulas: docs/legacy-formulas.md#losses.
 
 Each returns one value per sample: the mean (or sum, where stated) over the last axis, so an
 ``(N, C)`` input gives ``(N,)`` and ``(N, T, C)`` gives ``(N, T)``. ``eps = keras.config.epsilon()``

@@ -1,6 +1,6 @@
 """The legacy reduction of per-sample scores to one batch value (`weighted_masked_objective`).
 
-Legacy-spec §3, for scores ``L`` (e.g. shape ``(N,)`` or ``(N, T)``):
+docs/legacy-formulas.md#loss-reduction, for scores ``L`` (e.g. shape ``(N,)`` or ``(N, T)``):
 
 1. mask ``M`` (shape of ``L``): ``L <- L * M / mean(M)``;
 2. sample weights ``w`` (shape ``(N,)``, or ``(N, T)`` per timestep): ``L`` is averaged over its

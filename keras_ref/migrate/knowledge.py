@@ -1,6 +1,6 @@
 """What changed between Keras 2.2.4 and Keras 3 (measured with keras 3.15.1), as data.
 
-The magnitudes are those of `/legacy-spec.md` and the audit; the migrate command quotes them.
+The magnitudes are those of docs/legacy-formulas.md and the audit; the migrate command quotes them.
 No Keras import here: `keras-ref migrate` runs without a backend.
 """
 
@@ -208,7 +208,7 @@ STOCK_OPS = {
     "maximum": "maximum", "minimum": "minimum", "softplus": "softplus", "argmax": "argmax",
     "sqrt": "sqrt", "ones_like": "ones_like", "zeros_like": "zeros_like", "flatten": "reshape",
 }  # fmt: skip
-#: Caveats of those `keras.ops` functions (legacy-spec §6).
+#: Caveats of those `keras.ops` functions (docs/legacy-formulas.md#numeric-traps).
 STOCK_OPS_NOTES = {
     "mean": "keras.ops.mean of float64 runs at float32 precision on JAX and torch (~1e-7)",
     "maximum": "keras.ops.maximum returns float32 for float64 inputs on torch",

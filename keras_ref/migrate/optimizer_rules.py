@@ -2,7 +2,8 @@
 
 - keras_ref route: ``<keras>.optimizers.X(...)`` becomes ``keras_ref.X(...)`` with the same
   arguments (keras_ref takes every Keras 2 argument, positional order included);
-- stock route: the exact Keras 3 equivalent (legacy-spec §2): ``learning_rate=``,
+- stock route: the exact Keras 3 equivalent (docs/legacy-formulas.md#stock-keras-3-optimizers):
+  ``learning_rate=``,
   ``InverseTimeDecay(lr, 1, decay)`` for ``decay``, the Keras 2 default learning rate where
   Keras 3's differs, ``global_clipnorm=`` for ``clipnorm``; none for RMSprop/Adagrad with
   epsilon > 0, Nadam with ``schedule_decay != 1``, or clipnorm together with clipvalue.

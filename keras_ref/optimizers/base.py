@@ -1,6 +1,6 @@
 """What every legacy optimizer shares: `lr`/`learning_rate`, `decay`, `epsilon=None`, clipping.
 
-Legacy rules (legacy-spec §1):
+Legacy rules (docs/legacy-formulas.md#shared-optimizer-rules):
 
 - ``lr_k = lr * (1 / (1 + decay * k))``, ``k`` = completed steps (step 1 uses ``lr``);
 - ``epsilon=None`` is resolved once, at construction, to ``keras.config.epsilon()``;
@@ -151,7 +151,7 @@ class LegacyOptimizer(compat.OptimizerHooks):
         self._per_step = PerStep()
 
     def _hold_learning_rate_in_float64(self) -> None:
-        """Keep a float `lr` exactly, so float64 variables see the exact value (spec §1).
+        """Keep a float `lr` exactly, so float64 variables see the exact value.
 
         Done at build, for float64 variables only: float32 variables get ``fl32(lr)`` either
         way, and a float64 learning rate would cost them a cast per step (~8% of a small

@@ -1,4 +1,4 @@
-"""Independent NumPy transcriptions of the legacy formulas (legacy-spec §1-4).
+"""Independent NumPy transcriptions of the legacy formulas (docs/legacy-formulas.md).
 
 Nothing here imports Keras or the rest of keras_ref: these are the oracles that the parity suite
 and `keras-ref audit` compare keras_ref (and stock Keras 3) against.

@@ -1,4 +1,6 @@
-"""NumPy reference of the Keras 2.2.4 losses and their reduction, written from legacy-spec §3.
+"""NumPy reference of the Keras 2.2.4 losses and their reduction.
+
+Written from docs/legacy-formulas.md#losses and #loss-reduction.
 
 Every function takes ``(y_true, y_pred)`` arrays of one shape (sparse crossentropy: integer labels
 ``(N,)`` or ``(N, 1)``) and returns the per-sample values (the mean, or sum, over the last axis).
@@ -174,7 +176,7 @@ def cosine_proximity(y_true, y_pred, dtype=np.float64):
     return -np.sum(l2_normalize(y, dtype) * l2_normalize(p, dtype), axis=-1)
 
 
-#: Legacy name -> reference function (the aliases of legacy-spec §3 included).
+#: Legacy name -> reference function (the aliases included).
 LOSSES: dict[str, Callable] = {
     "mean_squared_error": mean_squared_error,
     "mean_absolute_error": mean_absolute_error,

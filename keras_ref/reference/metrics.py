@@ -1,4 +1,6 @@
-"""NumPy reference of the Keras 2.2.4 metrics and the epoch average, written from legacy-spec §4.
+"""NumPy reference of the Keras 2.2.4 metrics and the epoch average.
+
+Written from docs/legacy-formulas.md#metrics.
 
 Per-sample metric functions of ``(y_true, y_pred)``; `in_top_k` with TensorFlow's rule; the
 legacy epoch value of a metric (`legacy_epoch_value`: each batch reduced by `legacy_reduce`, then
@@ -73,15 +75,6 @@ METRICS: dict[str, Callable] = {
     "top_k_categorical_accuracy": top_k_categorical_accuracy,
     "sparse_top_k_categorical_accuracy": sparse_top_k_categorical_accuracy,
 }
-
-
-def accuracy_for(loss_name: str | None, last_dim: int) -> str:
-    """The legacy 'acc' rule: the metric name for an output's loss and last dimension."""
-    if last_dim == 1 or loss_name == "binary_crossentropy":
-        return "binary_accuracy"
-    if loss_name == "sparse_categorical_crossentropy":
-        return "sparse_categorical_accuracy"
-    return "categorical_accuracy"
 
 
 def epoch_mean(batch_values, batch_sizes) -> float:

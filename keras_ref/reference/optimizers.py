@@ -1,4 +1,4 @@
-"""NumPy reference of the seven Keras 2.2.4 optimizer updates, written from legacy-spec §1-2.
+"""NumPy reference of the seven Keras 2.2.4 optimizer updates, from docs/legacy-formulas.md.
 
 `simulate(name, params, grads, dtype=..., **hyper)` runs the legacy update over a fixed gradient
 sequence and returns the parameters after every step. With ``dtype=np.float64`` it is the exact
