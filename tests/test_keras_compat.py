@@ -50,29 +50,55 @@ def broken(hook: compat.Hook, why: str) -> str:
     )
 
 
-@pytest.mark.parametrize("hook", compat.HOOKS, ids=lambda h: f"{h.owner}.{h.name}")
-def test_hook_exists_with_expected_signature(hook: compat.Hook):
-    needs = BACKEND_OF_OWNER.get(hook.owner)
-    if needs and needs != BACKEND:
-        pytest.skip(f"{hook.owner} exists on the {needs} backend only")
+def hook_problem(hook: compat.Hook) -> str | None:
+    """What is wrong with `hook` on the installed Keras (None: it is as keras_ref expects)."""
     try:
         owner = resolve(hook.owner)
     except (ImportError, AttributeError) as error:
-        pytest.fail(broken(hook, f"cannot be reached: {error}"))
+        return broken(hook, f"cannot be reached: {error}")
     if hook.params is None:  # an attribute, set in __init__: read it on an instance
         if not hasattr(instance_of(hook.owner), hook.name):
-            pytest.fail(broken(hook, "is no longer an attribute of its instances"))
-        return
+            return broken(hook, "is no longer an attribute of its instances")
+        return None
     target = getattr(owner, hook.name, None)
     if not callable(target):
-        pytest.fail(broken(hook, "no longer exists"))
+        return broken(hook, "no longer exists")
     params = [
         p.name
         for p in inspect.signature(target).parameters.values()
         if p.name != "self" and p.default is inspect.Parameter.empty
     ]
     if tuple(params) != hook.params:
-        pytest.fail(broken(hook, f"takes {tuple(params)}, keras_ref passes {hook.params}"))
+        return broken(hook, f"takes {tuple(params)}, keras_ref passes {hook.params}")
+    return None
+
+
+@pytest.mark.parametrize("hook", compat.HOOKS, ids=lambda h: f"{h.owner}.{h.name}")
+def test_hook_exists_with_expected_signature(hook: compat.Hook):
+    needs = BACKEND_OF_OWNER.get(hook.owner)
+    if needs and needs != BACKEND:
+        pytest.skip(f"{hook.owner} exists on the {needs} backend only")
+    problem = hook_problem(hook)
+    if problem:
+        pytest.fail(problem)
+
+
+@pytest.mark.parametrize(
+    ("hook", "why"),
+    [
+        (compat.Hook("keras.optimizers.Optimizer", "_gone", ("x",), "f"), "no longer exists"),
+        (compat.Hook("keras.optimizers.Optimizer", "_gone", None, "f"), "no longer an attribute"),
+        (compat.Hook("keras.src.gone", "f", (), "f"), "cannot be reached"),
+        (
+            compat.Hook("keras.optimizers.Optimizer", "_track_variable", ("v", "w"), "f"),
+            "takes ('variable',), keras_ref passes ('v', 'w')",
+        ),
+    ],
+)
+def test_a_broken_hook_is_reported_by_name_and_keras_version(hook, why):
+    problem = hook_problem(hook)
+    assert problem is not None and why in problem, problem
+    assert f"Keras {keras.version()}: private hook `{hook.owner}.{hook.name}`" in problem
 
 
 def test_every_hook_is_used_by_a_function_of_the_adapter():
