@@ -95,6 +95,7 @@ _hook(_OPTIMIZER, "_get_variable_index", ("variable",), "variable_index")
 _hook(_OPTIMIZER, "_track_variable", ("variable",), "replace_learning_rate")
 _hook(_OPTIMIZER, "_untrack_variable", ("variable",), "replace_learning_rate")
 _hook(_OPTIMIZER, "_learning_rate", None, "learning_rate_holder")
+_hook(_OPTIMIZER, "add_optimizer_variables", ("trainable_variables", "name"), "(build)")
 _hook(
     "keras.src.optimizers.base_optimizer",
     "clip_by_global_norm",
@@ -151,28 +152,6 @@ def replace_learning_rate(optimizer, variable) -> None:
     optimizer._untrack_variable(optimizer._learning_rate)
     optimizer._track_variable(variable)
     optimizer._learning_rate = variable
-
-
-def add_slot_variables(optimizer, variables: list, names) -> tuple[list, ...]:
-    """One list of zero-initialised slot variables per name in `names`, created variable by
-    variable (Keras's order); None for a variable that the gradient overwrites."""
-    names = list(names)
-    if not names:
-        return ()
-    if hasattr(optimizer, "add_optimizer_variables"):  # Keras >= 3.10
-        return tuple(optimizer.add_optimizer_variables(variables, names))
-    return slot_variables_one_by_one(optimizer, variables, names)
-
-
-def slot_variables_one_by_one(optimizer, variables: list, names: list) -> tuple[list, ...]:
-    """`add_slot_variables` for a Keras without `add_optimizer_variables` (before 3.10)."""
-    slots: tuple[list, ...] = tuple([] for _ in names)
-    for variable in variables:
-        overwritten = getattr(variable, "overwrite_with_gradient", False)
-        for slot, name in zip(slots, names):
-            new = None if overwritten else optimizer.add_variable_from_reference(variable, name)
-            slot.append(new)
-    return slots
 
 
 def keras_clip_by_global_norm(grads: list, clip_norm: float) -> list:

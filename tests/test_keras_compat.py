@@ -8,7 +8,6 @@ import inspect
 import pathlib
 
 import keras
-import numpy as np
 import pytest
 
 from keras_ref import _keras_compat as compat
@@ -105,7 +104,7 @@ def test_a_broken_hook_is_reported_by_name_and_keras_version(hook, why):
 def test_every_hook_is_used_by_a_function_of_the_adapter():
     for hook in compat.HOOKS:
         name = hook.used_by.split(".")[0]
-        assert hasattr(compat, name), hook
+        assert name == "(build)" or hasattr(compat, name), hook
 
 
 def test_our_hook_names_do_not_shadow_keras_optimizer_attributes():
@@ -153,24 +152,3 @@ def test_version_tuple():
     assert compat.version_tuple("3.15.1") == (3, 15, 1)
     assert compat.version_tuple("3.16") == (3, 16, 0)
     assert compat.version_tuple("3.10.0rc1") == (3, 10, 0)
-
-
-def test_slot_variables_fallback_matches_keras():
-    """Before Keras 3.10 slots are made one by one: same paths, shapes, dtypes and order."""
-    model_vars = [keras.Variable(np.zeros((2, 3)), name="w"), keras.Variable(np.zeros(3), name="b")]
-    made = []
-    for make in (
-        lambda opt: opt.add_optimizer_variables(model_vars, ["m", "v"]),
-        lambda opt: compat.slot_variables_one_by_one(opt, model_vars, ["m", "v"]),
-    ):
-        opt = keras.optimizers.SGD(name="opt")
-        opt.build(model_vars)
-        before = len(opt.variables)
-        slots = make(opt)
-        made.append(
-            (
-                [[(v.path, tuple(v.shape), v.dtype) for v in slot] for slot in slots],
-                [v.path for v in opt.variables[before:]],
-            )
-        )
-    assert made[0] == made[1]

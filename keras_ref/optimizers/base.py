@@ -211,7 +211,7 @@ class LegacyOptimizer(compat.OptimizerHooks):
         if any(keras.backend.standardize_dtype(v.dtype) == "float64" for v in var_list):
             with eager_scope():  # built in a traced TF step: reads the rate eagerly
                 self._hold_learning_rate_in_float64()
-        slots = compat.add_slot_variables(self, var_list, self._slot_names)
+        slots = self.add_optimizer_variables(var_list, list(self._slot_names))
         for slot_name, variables in zip(self._slot_names, slots):
             setattr(self, f"_{slot_name}", variables)
 
