@@ -48,7 +48,9 @@ def check_keras_version(version: str | None = None) -> None:
         )
 
 
-check_keras_version()  # every library module reaches Keras through this module
+# At import: keras_ref's optimizers, losses and metrics import this module, so an old Keras
+# fails here, with the versions named, before anything else touches it.
+check_keras_version()
 
 
 class Hook(NamedTuple):

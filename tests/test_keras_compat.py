@@ -6,6 +6,8 @@ from __future__ import annotations
 import importlib
 import inspect
 import pathlib
+import subprocess
+import sys
 
 import keras
 import pytest
@@ -152,3 +154,14 @@ def test_version_tuple():
     assert compat.version_tuple("3.15.1") == (3, 15, 1)
     assert compat.version_tuple("3.16") == (3, 16, 0)
     assert compat.version_tuple("3.10.0rc1") == (3, 10, 0)
+
+
+def test_importing_keras_ref_on_an_older_keras_fails_naming_both_versions():
+    script = "import keras\nkeras.version = lambda: '3.9.2'\nimport keras_ref\n"
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT.parent, check=False
+    )
+    assert out.returncode != 0
+    last = out.stderr.strip().splitlines()[-1]
+    assert last.startswith("ImportError: keras_ref needs Keras >= "), last
+    assert "Keras 3.9.2 is installed" in last, last
