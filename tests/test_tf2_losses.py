@@ -15,6 +15,7 @@ import pytest
 from keras import ops
 
 from keras_ref.audit.errors import scaled_error
+from keras_ref.audit.tf2_rows import loss_inputs, term_scale
 from keras_ref.reference import tf2_losses as reference
 from keras_ref.tf2 import losses as L
 from keras_ref.tf2 import metrics as M
@@ -35,51 +36,15 @@ def _tolerance(dtype: str) -> float:
     return TOLERANCE_EPS * float(np.finfo(dtype).eps)
 
 
-def _probabilities(rng, shape):
-    p = rng.uniform(size=shape)
-    flat = p.reshape(-1)
-    edges = [0.0, 1.0, EPS, 1 - EPS, 0.5 * EPS, 1 - 0.5 * EPS, 1e-12, 1 - 1e-12, 0.5, 2e-7]
-    flat[: len(edges)] = edges
-    return p
-
-
 def _inputs(name: str, dtype: str):
-    rng = np.random.default_rng(7)
-    if name == "binary_crossentropy":
-        p = _probabilities(rng, (12, 3))
-        y = np.where(rng.uniform(size=p.shape) > 0.5, 1.0, 0.0)
-        y[-3:] = rng.uniform(size=(3, 3))  # soft labels
-        return y.astype(dtype), p.astype(dtype)
-    p = _probabilities(rng, (12, 5))
-    labels = rng.integers(0, 5, size=12)
-    if name == "sparse_categorical_crossentropy":
-        return labels[:, None], p.astype(dtype)
-    return np.eye(5)[labels].astype(dtype), p.astype(dtype)
+    return loss_inputs(name, "probabilities", dtype)
 
 
 def _logits(name: str, dtype: str):
-    rng = np.random.default_rng(8)
-    y, _ = _inputs(name, dtype)
-    width = 3 if name == "binary_crossentropy" else 5
-    z = rng.normal(scale=4.0, size=(12, width))
-    z[0] = 40.0  # saturated: the probability rounds to 1 (or a one-hot)
-    z[1] = -40.0
-    z[2, 0] = 60.0
-    return y, z.astype(dtype)
+    return loss_inputs(name, "logits", dtype)
 
 
-def _scale(name, y, p, from_logits):
-    """Size of the added terms: |y log(p+eps)| + |(1-y) log(1-p+eps)|, or the logit terms."""
-    y64, p64 = np.asarray(y, np.float64), np.asarray(p, np.float64)
-    with np.errstate(all="ignore"):
-        if name == "binary_crossentropy" and not from_logits:
-            q = np.clip(p64, EPS, 1 - EPS)
-            terms = np.abs(y64 * np.log(q + EPS)) + np.abs((1 - y64) * np.log(1 - q + EPS))
-            return np.mean(terms, -1)
-        if name == "binary_crossentropy":
-            return np.mean(np.abs(p64) * (1 + np.abs(y64)) + np.log(2), -1)
-        z = p64 if from_logits else np.log(np.clip(p64, EPS, 1))
-        return 2 * np.max(np.abs(z), -1) + np.log(p64.shape[-1]) + 1
+_scale = term_scale
 
 
 def _numpy(x):
