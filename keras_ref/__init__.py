@@ -11,6 +11,7 @@ from keras_ref import losses as losses
 from keras_ref import metrics as metrics
 from keras_ref import optimizers as optimizers
 from keras_ref import reference as reference
+from keras_ref import tf2 as tf2
 from keras_ref import training as training
 from keras_ref._version import __version__ as __version__
 from keras_ref.legacy_h5 import load_model as load_legacy_h5
@@ -40,5 +41,6 @@ __all__ = [
     "metrics",
     "optimizers",
     "reference",
+    "tf2",
     "training",
 ]

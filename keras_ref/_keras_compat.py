@@ -221,3 +221,23 @@ def variable_tensor(variable):
     """The backend tensor a Variable holds, read without the scope checks of `.value`
     (None before it is initialized)."""
     return variable._value
+
+
+# -- tf.keras 2.x logits shortcut: the pre-activation tensor Keras attaches to an output -------
+# `keras.activations.softmax` / `sigmoid` store their input as ``output._keras_logits`` where the
+# tensor type accepts attributes (TensorFlow, torch); JAX arrays and tracers do not.
+# tests/test_tf2_losses.py checks the attribute is still attached on the installed Keras.
+
+
+def attached_logits(output):
+    """The pre-activation tensor Keras attached to a softmax/sigmoid output, or None."""
+    return getattr(output, "_keras_logits", None)
+
+
+def attach_logits(output, logits) -> bool:
+    """Attach `logits` to `output` the way Keras does; False where the tensor type refuses."""
+    try:
+        output._keras_logits = logits
+    except AttributeError:
+        return False
+    return True

@@ -32,6 +32,7 @@ from keras_ref import losses as losses_module
 from keras_ref import metrics as metrics_module
 from keras_ref import optimizers as optimizers_module
 from keras_ref._validation import did_you_mean
+from keras_ref.family import resolve_family
 
 __all__ = ["KERAS3_COMPILE_KEYWORDS", "compile"]
 
@@ -50,9 +51,27 @@ def compile(
     sample_weight_mode: str | Sequence | Mapping | None = None,
     weighted_metrics: Any = None,
     target_tensors: Any = None,
+    *,
+    family: str = "keras2",
     **kwargs: Any,
 ) -> None:
-    """Configure `model` for training with the Keras 2.2.4 ``compile`` semantics (module doc)."""
+    """Configure `model` for training with the Keras 2.2.4 ``compile`` semantics (module doc).
+
+    ``family="tf2"`` (or an alias, `keras_ref.family`) gives tf.keras 2.x semantics instead:
+    `keras_ref.tf2.compile`, which takes no `sample_weight_mode` or `target_tensors`.
+    """
+    if resolve_family(family) == "tf2":
+        return _compile_tf2(
+            model,
+            optimizer,
+            loss,
+            metrics,
+            loss_weights,
+            weighted_metrics,
+            kwargs,
+            sample_weight_mode=sample_weight_mode,
+            target_tensors=target_tensors,
+        )
     if not isinstance(model, keras.Model):
         raise TypeError(f"compile: `model` must be a keras.Model, got {type(model).__name__}.")
     if target_tensors is not None:
@@ -101,6 +120,28 @@ def compile(
         loss_weights=(weights[0] if single else weights) if weights is not None else None,
         metrics=_unwrap(plain, single) if metrics is not None else None,
         weighted_metrics=_unwrap(weighted, single) if weighted_metrics is not None else None,
+        **kwargs,
+    )
+
+
+def _compile_tf2(
+    model, optimizer, loss, metrics, loss_weights, weighted_metrics, kwargs, **legacy_only
+) -> None:
+    for name, value in legacy_only.items():
+        if value is not None:
+            raise ValueError(
+                f"compile(family='tf2'): `{name}` is a Keras 2.2.4 argument that tf.keras 2.x "
+                "compile does not take; leave it None."
+            )
+    from keras_ref.tf2.training import compile as tf2_compile
+
+    tf2_compile(
+        model,
+        optimizer,
+        loss,
+        metrics,
+        loss_weights=loss_weights,
+        weighted_metrics=weighted_metrics,
         **kwargs,
     )
 

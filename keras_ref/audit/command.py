@@ -21,6 +21,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dtype", choices=["float32", "float64", "all"], default="all")
     parser.add_argument("--steps", type=_positive_int, default=60, help="optimizer steps (60)")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="audit only these components")
+    parser.add_argument(
+        "--family",
+        choices=["keras2", "tf2", "all"],
+        default="keras2",
+        help="legacy family: keras2 (Keras 2.2.4, default), tf2 (tf.keras 2.x) or all",
+    )
     parser.add_argument("--json", metavar="PATH", help="write rows and versions as JSON")
     parser.add_argument("--markdown", metavar="PATH", help="write the table as Markdown")
     parser.add_argument(
@@ -40,6 +46,7 @@ def _positive_int(text: str) -> int:
 
 def _worker_argv(args) -> list[str]:
     argv = ["--steps", str(args.steps), "--device", args.device, "--dtype", args.dtype]
+    argv += ["--family", args.family]
     return argv + (["--only", *args.only] if args.only else [])
 
 

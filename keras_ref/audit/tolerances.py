@@ -41,3 +41,6 @@ OPTIMIZER_FIRST_STEP_ULP = 4
 STOCK_SAME_FORMULA_REL = 2e-6
 LOSS_REL = {"float64": 1e-12, "float32": 6e-7}
 METRIC_REL = {"float64": 1e-12, "float32": 2.4e-7}
+# tf.keras 2.x crossentropies, per sample as for LOSS_REL, against the float32 replay and against
+# genuine tf_keras (TensorFlow's own log/softmax kernels): 8 float eps of the dtype.
+TF2_LOSS_REL = {"float64": 8 * 2.0**-52, "float32": 8 * 2.0**-23}

@@ -15,7 +15,7 @@ import keras
 import numpy as np
 
 from keras_ref import _backend_specific
-from keras_ref.audit import engine
+from keras_ref.audit import engine, tf2_rows
 
 
 def versions() -> dict:
@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--device", choices=["cpu", "gpu", "all"], required=True)
     parser.add_argument("--dtype", choices=["float32", "float64", "all"], required=True)
     parser.add_argument("--only", nargs="*", default=[])
+    parser.add_argument("--family", choices=["keras2", "tf2", "all"], default="keras2")
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
 
@@ -55,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     cases = [
         case
         for device in devices
-        for case in engine.all_cases(steps=args.steps, dtypes=dtypes, device=device, only=only)
+        for case in tf2_rows.cases_for_family(
+            args.family, steps=args.steps, dtypes=dtypes, device=device, only=only
+        )
     ]
     rows = []
     for done, case in enumerate(cases, start=1):
@@ -67,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         "devices": {d: _backend_specific.device_name(d) for d in devices},
         "notes": notes,
         "rows": rows,
-        "trajectories": engine.plot_trajectories(steps=args.steps, only=only),
+        "trajectories": engine.plot_trajectories(steps=args.steps, only=only)
+        if args.family != "tf2"
+        else {},
     }
     with open(args.out, "w") as f:
         json.dump(result, f)

@@ -7,6 +7,7 @@ from typing import Any
 import keras
 
 from keras_ref._validation import did_you_mean
+from keras_ref.family import resolve_family
 from keras_ref.optimizers.adadelta import Adadelta as Adadelta
 from keras_ref.optimizers.adagrad import Adagrad as Adagrad
 from keras_ref.optimizers.adam import Adam as Adam
@@ -66,12 +67,19 @@ def deserialize(config: dict, custom_objects: dict | None = None) -> keras.optim
     return cls.from_config(inner, custom_objects=custom_objects)
 
 
-def get(identifier: Any) -> keras.optimizers.Optimizer:
+def get(identifier: Any, *, family: str = "keras2") -> keras.optimizers.Optimizer:
     """Legacy `optimizers.get`: a name (any case), a config dict, or an optimizer instance.
+
+    ``family="tf2"`` (or an alias, `keras_ref.family`) gives the tf.keras 2.x classes of
+    `keras_ref.tf2` instead of the Keras 2.2.4 ones.
 
     >>> get("nadam").schedule_decay
     0.004
     """
+    if resolve_family(family) == "tf2":
+        from keras_ref.tf2 import optimizer_lookup
+
+        return optimizer_lookup.get(identifier)
     if isinstance(identifier, keras.optimizers.Optimizer):
         return identifier
     if isinstance(identifier, dict):

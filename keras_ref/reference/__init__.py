@@ -7,5 +7,6 @@ and `keras-ref audit` compare keras_ref (and stock Keras 3) against.
 from keras_ref.reference import losses as losses
 from keras_ref.reference import metrics as metrics
 from keras_ref.reference import optimizers as optimizers
+from keras_ref.reference import tf2_losses as tf2_losses
 
-__all__ = ["losses", "metrics", "optimizers"]
+__all__ = ["losses", "metrics", "optimizers", "tf2_losses"]
