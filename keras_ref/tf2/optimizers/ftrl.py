@@ -8,6 +8,7 @@ import keras
 from keras import ops
 
 from keras_ref import _validation as check
+from keras_ref._backend_specific import float64_supported
 from keras_ref._numerics import constant
 from keras_ref.optimizers.base import compute_dtype, read
 from keras_ref.tf2.optimizers.base import LearningRate, TF2Optimizer, hyper
@@ -78,10 +79,17 @@ class Ftrl(TF2Optimizer):
             2 * hyper(self.l2_shrinkage_regularization_strength, dtype),
         )
 
-    def _root(self, n, minus_power):
-        if self.learning_rate_power == -0.5:
-            return ops.sqrt(n)
-        return ops.power(n, minus_power)
+    def _root(self, n, minus_power, dtype: str):
+        """``n**-p`` in `dtype`; a square root is rounded correctly (via float64 where held).
+
+        Ftrl subtracts two nearly equal roots, so a root one unit in the last place off (torch's
+        float32 `sqrt` is) moves `linear` by up to its whole increment. A general power is
+        TensorFlow's own float32 `pow` on tensorflow (see docs/tf2-optimizers.md).
+        """
+        if self.learning_rate_power != -0.5:
+            return ops.power(n, minus_power)
+        wide = "float64" if float64_supported() else dtype
+        return ops.cast(ops.sqrt(ops.cast(n, wide)), dtype)
 
     def update_step(self, gradient, variable, learning_rate) -> None:
         dtype = compute_dtype(variable.dtype)
@@ -92,8 +100,10 @@ class Ftrl(TF2Optimizer):
         n_old = read(n, dtype)
         n_new = n_old + ops.square(g)
         g_shrunk = g + two_shrinkage * p if self.l2_shrinkage_regularization_strength > 0 else g
-        root_new = self._root(n_new, minus_power)
-        z_new = read(z, dtype) + (g_shrunk - (root_new - self._root(n_old, minus_power)) / lr * p)
+        root_new = self._root(n_new, minus_power, dtype)
+        z_new = read(z, dtype) + (
+            g_shrunk - (root_new - self._root(n_old, minus_power, dtype)) / lr * p
+        )
         q = root_new / lr + two_l2
         shrunk = (l1 * ops.sign(z_new) - z_new) / q
         p_new = ops.where(ops.abs(z_new) > l1, shrunk, constant(0, dtype))
