@@ -22,8 +22,8 @@ import numpy as np
 from keras import ops
 
 from keras_ref import _validation as check
-from keras_ref._numerics import constant
-from keras_ref.optimizers.base import LegacyOptimizer, _keras3_clip_by_global_norm
+from keras_ref._numerics import constant, minimum
+from keras_ref.optimizers.base import LegacyOptimizer
 
 LearningRate = float | keras.optimizers.schedules.LearningRateSchedule | Callable[[], Any]
 
@@ -54,7 +54,7 @@ def tf2_clip_gradients(
     if clipnorm is not None:
         grads = [_clip_by_norm(g, clipnorm) for g in grads]
     if global_clipnorm is not None:
-        grads = _keras3_clip_by_global_norm(grads, global_clipnorm)
+        grads = _clip_by_global_norm(grads, global_clipnorm)
     return grads
 
 
@@ -65,6 +65,14 @@ def _clip_by_norm(g, clipnorm: float):
     norm = ops.where(positive, ops.sqrt(ops.where(positive, squared, ops.ones_like(squared))), 0)
     c = constant(clipnorm, g.dtype)
     return g * c / ops.maximum(ops.cast(norm, g.dtype), c)
+
+
+def _clip_by_global_norm(grads: list, clipnorm: float) -> list:
+    """``g * c * min(1/n, 1/c)``, ``n`` the norm of all gradients (NaN if ``n`` is not finite)."""
+    norm = ops.sqrt(ops.sum(ops.stack([ops.sum(ops.square(g)) for g in grads])))
+    c = constant(clipnorm, norm.dtype)
+    scale = c * minimum(1 / norm, 1 / c) + (norm - norm)
+    return [g * ops.cast(scale, g.dtype) for g in grads]
 
 
 class TF2Optimizer(LegacyOptimizer):
