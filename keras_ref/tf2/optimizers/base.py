@@ -22,7 +22,7 @@ import numpy as np
 from keras import ops
 
 from keras_ref import _validation as check
-from keras_ref._numerics import constant, minimum
+from keras_ref._numerics import constant, maximum, minimum
 from keras_ref.optimizers.base import LegacyOptimizer
 
 LearningRate = float | keras.optimizers.schedules.LearningRateSchedule | Callable[[], Any]
@@ -61,10 +61,11 @@ def tf2_clip_gradients(
 def _clip_by_norm(g, clipnorm: float):
     """``g * c / max(||g||, c)``, with ``||g|| = 0`` when ``g`` is all zeros."""
     squared = ops.sum(g * g)
-    positive = squared > 0
-    norm = ops.where(positive, ops.sqrt(ops.where(positive, squared, ops.ones_like(squared))), 0)
+    zero = constant(0, g.dtype)
+    positive = squared > zero
+    norm = ops.where(positive, ops.sqrt(ops.where(positive, squared, ops.ones_like(squared))), zero)
     c = constant(clipnorm, g.dtype)
-    return g * c / ops.maximum(ops.cast(norm, g.dtype), c)
+    return g * c / maximum(norm, c)
 
 
 def _clip_by_global_norm(grads: list, clipnorm: float) -> list:
@@ -119,6 +120,9 @@ class TF2Optimizer(LegacyOptimizer):
 
     def _decayed_lr(self, learning_rate, dtype: str):
         """``lr / (1 + decay * k)`` in `dtype` (`decay` float32-rounded); ``lr`` when decay is 0."""
+        if isinstance(self._learning_rate, keras.optimizers.schedules.LearningRateSchedule):
+            # tf.keras evaluated schedules in float32 (Keras 3 on jax may use float64)
+            learning_rate = ops.cast(learning_rate, "float32")
         lr = ops.cast(learning_rate, dtype)
         if self.decay > 0:
             k = ops.cast(self.iterations, dtype)
