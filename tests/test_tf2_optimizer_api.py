@@ -86,3 +86,24 @@ def test_zero_clipnorm_zeroes_the_step():
     optimizer = tf2.SGD(learning_rate=0.1, clipnorm=0.0)
     optimizer.apply_gradients([(keras.ops.ones(3), variable)])
     np.testing.assert_array_equal(keras.ops.convert_to_numpy(variable), np.ones(3))
+
+
+@pytest.mark.parametrize("name", sorted(ALL_OPTIMIZERS))
+def test_indexed_slices_follow_the_dense_update(name):
+    """A sparse (IndexedSlices) gradient takes the same step as its dense form."""
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("IndexedSlices gradients exist on the tensorflow backend only")
+    import tensorflow as tf
+
+    config = {"sgd": {"momentum": 0.9}, "rmsprop": {"momentum": 0.5}}.get(name, {})
+    rows = tf.IndexedSlices(
+        tf.constant([[0.5, -1.0], [0.25, 2.0]]), tf.constant([1, 3]), tf.constant([4, 2])
+    )
+    results = []
+    for gradient in (rows, tf.convert_to_tensor(rows)):
+        variable = keras.Variable(np.arange(8, dtype="float32").reshape(4, 2))
+        optimizer = ALL_OPTIMIZERS[name](learning_rate=0.1, **config)
+        for _ in range(3):
+            optimizer.apply_gradients([(gradient, variable)])
+        results.append(keras.ops.convert_to_numpy(variable))
+    np.testing.assert_array_equal(results[0], results[1])

@@ -22,6 +22,7 @@ import numpy as np
 from keras import ops
 
 from keras_ref import _validation as check
+from keras_ref._backend_specific import tf_replicas_in_sync
 from keras_ref._numerics import constant, maximum, minimum
 from keras_ref.optimizers.base import LegacyOptimizer
 
@@ -113,6 +114,8 @@ class TF2Optimizer(LegacyOptimizer):
     def _clip_gradients(self, grads: list) -> list:
         if self.clipnorm is None and self.clipvalue is None and self.global_clipnorm is None:
             return grads
+        if tf_replicas_in_sync() > 1:
+            return grads  # clipped after the cross-replica sum, in `_backend_update_step`
         return self._legacy_clip(grads)
 
     def _legacy_clip(self, grads: list) -> list:
