@@ -8,5 +8,6 @@ from keras_ref.reference import losses as losses
 from keras_ref.reference import metrics as metrics
 from keras_ref.reference import optimizers as optimizers
 from keras_ref.reference import tf2_losses as tf2_losses
+from keras_ref.reference import tf2_optimizers as tf2_optimizers
 
-__all__ = ["losses", "metrics", "optimizers", "tf2_losses"]
+__all__ = ["losses", "metrics", "optimizers", "tf2_losses", "tf2_optimizers"]

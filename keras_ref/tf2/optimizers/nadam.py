@@ -1,0 +1,136 @@
+"""tf.keras 2.x Nadam, with its momentum schedule (`schedule_decay`) and saved momentum cache."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import keras
+from keras import ops
+
+from keras_ref import _validation as check
+from keras_ref.optimizers.base import check_betas, compute_dtype, read
+from keras_ref.tf2.optimizers.base import LearningRate, TF2Optimizer, hyper, resolve_epsilon
+
+
+class _Scalars(NamedTuple):
+    """One step's Nadam scalars (``S`` is the momentum cache, ``mu`` the momentum)."""
+
+    lr: Any
+    b1: Any
+    one_minus_b1: Any
+    b2: Any
+    one_minus_b2: Any
+    one_minus_mu_t: Any  # 1 - mu_t
+    mu_next: Any  # mu_{t+1}
+    one_minus_schedule: Any  # 1 - S_t
+    one_minus_schedule_next: Any  # 1 - S_t * mu_{t+1}
+    bias_correction_2: Any  # 1 - b2**t
+    eps: Any
+
+
+@keras.saving.register_keras_serializable(package="keras_ref.tf2")
+class Nadam(TF2Optimizer):
+    """Nadam, as tf.keras 2.x computes it (the learning rate is never decayed).
+
+    ``mu_t = b1 * (1 - 0.5 * 0.96**(sd * t))``; ``S_t = S_{t-1} * mu_t`` (the saved momentum
+    cache); ``m <- b1*m + (1-b1)*g``; ``v <- b2*v + (1-b2)*g**2``;
+    ``p <- p - lr * mbar / (sqrt(v / (1 - b2**t)) + eps)`` with
+    ``mbar = (1 - mu_t) * g / (1 - S_t) + mu_{t+1} * m / (1 - S_t * mu_{t+1})``.
+    Defaults: ``learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-07,
+    schedule_decay=0.004``; `decay=` is ignored, as there. See docs/tf2-optimizers.md.
+    """
+
+    has_decay = False
+    _slot_names = ("m", "v")
+
+    def __init__(
+        self,
+        learning_rate: LearningRate | None = 0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float | None = 1e-07,
+        name: str = "Nadam",
+        schedule_decay: float = 0.004,
+        **kwargs: Any,
+    ) -> None:
+        owner = type(self).__name__
+        kwargs.pop("decay", None)  # tf.keras 2.x replaced it by `schedule_decay`, silently
+        if isinstance(
+            kwargs.get("lr", learning_rate), keras.optimizers.schedules.LearningRateSchedule
+        ):
+            raise ValueError(
+                f"{owner}: `learning_rate` cannot be a LearningRateSchedule (tf.keras 2.x Nadam "
+                "never decays its learning rate); pass a float."
+            )
+        beta_1, beta_2 = check_betas(beta_1, beta_2, owner=owner)
+        epsilon = resolve_epsilon(epsilon, owner=owner)
+        schedule_decay = check.non_negative("schedule_decay", schedule_decay, owner=owner)
+        super().__init__(learning_rate, name=name, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+        self.schedule_decay = schedule_decay
+
+    def build(self, var_list: list) -> None:
+        if self.built:
+            return
+        super().build(var_list)
+        dtype = compute_dtype(var_list[0].dtype) if var_list else "float32"
+        self._momentum_cache = self.add_variable(
+            shape=(), initializer="ones", dtype=dtype, name="momentum_cache"
+        )
+
+    def _mu(self, step, dtype: str):
+        """``mu_step = b1 * (1 - 0.5 * 0.96**(sd * step))`` in `dtype`."""
+        power = ops.power(
+            hyper(0.96, dtype), ops.convert_to_tensor(self.schedule_decay, dtype) * step
+        )
+        return hyper(self.beta_1, dtype) * (1 - 0.5 * power)
+
+    def _backend_update_step(self, grads, trainable_variables, learning_rate) -> None:
+        # the cache advances once per step, before any variable's update reads it
+        dtype = compute_dtype(self._momentum_cache.dtype)
+        self.assign(self._momentum_cache, self._momentum_cache * self._mu(self._step(dtype), dtype))
+        super()._backend_update_step(grads, trainable_variables, learning_rate)
+
+    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
+        b1, b2 = hyper(self.beta_1, dtype), hyper(self.beta_2, dtype)
+        t = self._step(dtype)
+        mu_t, mu_next = self._mu(t, dtype), self._mu(t + 1, dtype)
+        schedule = ops.cast(self._momentum_cache, dtype)  # S_t, advanced this step
+        return _Scalars(
+            lr=ops.cast(learning_rate, dtype),
+            b1=b1,
+            one_minus_b1=1 - b1,
+            b2=b2,
+            one_minus_b2=1 - b2,
+            one_minus_mu_t=1 - mu_t,
+            mu_next=mu_next,
+            one_minus_schedule=1 - schedule,
+            one_minus_schedule_next=1 - schedule * mu_next,
+            bias_correction_2=1 - ops.power(b2, t),
+            eps=ops.convert_to_tensor(self.epsilon, dtype),
+        )
+
+    def update_step(self, gradient, variable, learning_rate) -> None:
+        dtype = compute_dtype(variable.dtype)
+        g = ops.cast(gradient, dtype)
+        s = self._scalars(learning_rate, dtype)
+        m, v = self._slots(variable)
+        g_prime = g / s.one_minus_schedule
+        m_new = s.b1 * read(m, dtype) + s.one_minus_b1 * g
+        m_prime = m_new / s.one_minus_schedule_next
+        v_new = s.b2 * read(v, dtype) + s.one_minus_b2 * ops.square(g)
+        v_prime = v_new / s.bias_correction_2
+        m_bar = s.one_minus_mu_t * g_prime + s.mu_next * m_prime
+        self.assign(m, m_new)
+        self.assign(v, v_new)
+        self._descend(variable, s.lr * m_bar / (ops.sqrt(v_prime) + s.eps), dtype)
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.update(
+            beta_1=self.beta_1,
+            beta_2=self.beta_2,
+            epsilon=self.epsilon,
+            schedule_decay=self.schedule_decay,
+        )
+        return config

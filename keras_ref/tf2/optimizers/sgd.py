@@ -1,0 +1,63 @@
+"""tf.keras 2.x SGD, with momentum and Nesterov momentum."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+from keras import ops
+
+from keras_ref import _validation as check
+from keras_ref.optimizers.base import compute_dtype, read
+from keras_ref.tf2.optimizers.base import LearningRate, TF2Optimizer, hyper
+
+
+@keras.saving.register_keras_serializable(package="keras_ref.tf2")
+class SGD(TF2Optimizer):
+    """Stochastic gradient descent, as tf.keras 2.x computes it.
+
+    ``v <- momentum * v - g * lr_k``; ``p <- p + v``, or with Nesterov
+    ``p <- p + (v * momentum - g * lr_k)``; without momentum ``p <- p - g * lr_k``.
+    Defaults: ``learning_rate=0.01, momentum=0.0, nesterov=False``. See docs/tf2-optimizers.md.
+    """
+
+    default_lr = 0.01
+
+    def __init__(
+        self,
+        learning_rate: LearningRate | None = 0.01,
+        momentum: float = 0.0,
+        nesterov: bool = False,
+        name: str = "SGD",
+        **kwargs: Any,
+    ) -> None:
+        owner = type(self).__name__
+        momentum = check.in_range("momentum", momentum, 0.0, 1.0, owner=owner, closed_high=True)
+        nesterov = check.boolean("nesterov", nesterov, owner=owner)
+        super().__init__(learning_rate, name=name, **kwargs)
+        self.momentum, self.nesterov = momentum, nesterov
+
+    @property
+    def _slot_names(self) -> tuple[str, ...]:
+        return ("momentum",) if self.momentum > 0 else ()
+
+    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
+        return self._decayed_lr(learning_rate, dtype), hyper(self.momentum, dtype)
+
+    def update_step(self, gradient, variable, learning_rate) -> None:
+        dtype = compute_dtype(variable.dtype)
+        g = ops.cast(gradient, dtype)
+        lr, momentum = self._scalars(learning_rate, dtype)
+        if self.momentum == 0:
+            self._descend(variable, g * lr, dtype)
+            return
+        (v,) = self._slots(variable)
+        v_new = read(v, dtype) * momentum - g * lr
+        self.assign(v, v_new)
+        step = v_new * momentum - g * lr if self.nesterov else v_new
+        self._descend(variable, -step, dtype)
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.update(momentum=self.momentum, nesterov=self.nesterov)
+        return config
