@@ -189,7 +189,7 @@ BACKEND_COUNTERPARTS: dict[str, Counterpart] = {
     ),
     "expand_dims": _same("keras.ops.expand_dims", "x", "axis", defaults=(("axis", "-1"),)),
     "squeeze": _same("keras.ops.squeeze", "x", "axis"),
-    "stack": Counterpart("keras.ops.stack", (("x", "xs"), ("axis", "axis")), ("xs", "axis")),
+    "stack": _same("keras.ops.stack", "x", "axis"),
     "reshape": Counterpart(
         "keras.ops.reshape", (("x", "x"), ("shape", "newshape")), ("x", "newshape")
     ),

@@ -22,7 +22,11 @@ _TF_PREFIXES = ("tensorflow.keras.", "tensorflow.python.keras.", "tf_keras.")
 
 
 def tf2_class(raw: str, keywords: set[str]) -> tuple[str, bool] | None:
-    """(class name, named through ``.legacy``) when `raw` is a tf.keras 2.x optimizer call."""
+    """(class name, named through ``.legacy``) when `raw` is a tf.keras 2.x optimizer call.
+
+    ``("", False)`` for a tf.keras optimizer without TF2-era keywords: it may be the TF 2.11+
+    class, which is Keras 3's, so it is left alone.
+    """
     parts = raw.split(".")
     if "optimizers" not in parts:
         return None
@@ -35,8 +39,8 @@ def tf2_class(raw: str, keywords: set[str]) -> tuple[str, bool] | None:
         return None
     if legacy:
         return rest[0], True
-    if raw.startswith(_TF_PREFIXES) and keywords & {"lr", "decay"}:
-        return rest[0], False
+    if raw.startswith(_TF_PREFIXES):
+        return (rest[0], False) if keywords & {"lr", "decay"} else ("", False)
     return None
 
 

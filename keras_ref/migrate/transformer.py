@@ -76,7 +76,7 @@ class Migrator(cst.CSTTransformer):
             keywords = {a.keyword.value for a in updated.args if a.keyword}
             tf2 = tf2_rules.tf2_class(raw or name, keywords)
             if tf2 is not None:
-                return self._tf2_optimizer(original, updated, *tf2)
+                return self._tf2_optimizer(original, updated, *tf2) if tf2[0] else updated
             api = self._api_call(name, updated)
             if api is not None:
                 return self._apply(original, updated, api)
