@@ -231,6 +231,8 @@ BACKEND_BY_HAND: dict[str, str] = {
     "update_add": "x.assign_add(increment)",
     "update_sub": "x.assign_sub(decrement)",
     "count_params": "model.count_params() or keras.ops.size(x)",
+    "shape": "keras.ops.shape(x) (a tuple in Keras 3; K.shape was a tensor)",
+    "batch_flatten": "keras.ops.reshape(x, (-1, math.prod(x.shape[1:])))",
     "learning_phase": "pass training=True/False to the layer call",
     "set_learning_phase": "pass training=True/False to the layer call",
     "get_session": "Keras 3 has no session (TensorFlow 2 runs eagerly)",

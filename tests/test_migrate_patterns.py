@@ -5,14 +5,21 @@ against the installed Keras; encodings kept on --write."""
 
 from __future__ import annotations
 
+import ast
 import inspect
 import io
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from keras_ref import legacy_facts as facts
 from keras_ref.migrate import migrate_source
 from keras_ref.migrate.command import main
+from keras_ref.migrate.table import page
+
+ROOT = Path(__file__).resolve().parents[1]
 
 REWRITE, FLAG = "rewrite", "flag"
 
@@ -264,6 +271,42 @@ def test_undecodable_file_is_reported_not_raised(tmp_path, capsys) -> None:
     path.write_bytes(b"x = '\xff\xfe'\n")
     assert main([str(path)]) == 1
     assert f"{path}: cannot parse" in capsys.readouterr().out
+
+
+def test_docs_table_is_the_facts_table() -> None:
+    """docs/migration.md is generated from keras_ref/legacy_facts.py (keras_ref.migrate.table)."""
+    assert (ROOT / "docs" / "migration.md").read_text(encoding="utf-8") == page()
+
+
+def _package_imports_keras_eagerly() -> bool:
+    """Whether keras_ref/__init__.py imports its submodules (and so Keras) at import time."""
+    tree = ast.parse((ROOT / "keras_ref" / "__init__.py").read_text(encoding="utf-8"))
+    lazy = any(isinstance(n, ast.FunctionDef) and n.name == "__getattr__" for n in tree.body)
+    eager = any(
+        isinstance(n, ast.ImportFrom)
+        and n.module
+        and n.module.startswith("keras_ref")
+        and n.module != "keras_ref._version"
+        for n in tree.body
+    )
+    return eager and not lazy
+
+
+@pytest.mark.skipif(
+    _package_imports_keras_eagerly(),
+    reason="keras_ref/__init__.py still imports keras eagerly (no PEP 562 __getattr__ yet)",
+)
+def test_migrate_imports_no_backend() -> None:
+    code = (
+        "import sys, keras_ref.migrate.command, keras_ref.migrate.table\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'keras', 'tensorflow', 'jax', 'torch'})\n"
+        "print(heavy)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert done.stdout.strip() == "[]"
 
 
 # -- the facts table against the installed Keras ---------------------------------------------------
