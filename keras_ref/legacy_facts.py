@@ -262,11 +262,29 @@ LEGACY_MODULES: dict[str, str] = {
         f"keras.utils.{name}": "keras.utils"
         for name in ("np_utils", "generic_utils", "data_utils", "vis_utils", "layer_utils")
     },
+    "keras.engine": "keras.layers",
     "keras.engine.topology": "keras.layers",
     "keras.engine.base_layer": "keras.layers",
     "keras.engine.input_layer": "keras.layers",
     "keras.engine.training": "keras.models",
 }  # fmt: skip
+#: Keras 2 APIs (modules or names) Keras 3 dropped, and what to use instead (reported).
+REMOVED_APIS: dict[str, str] = {
+    "keras.preprocessing.image.ImageDataGenerator": (
+        "keras.utils.image_dataset_from_directory with augmentation layers (keras.layers.Random*)"
+    ),
+    "keras.preprocessing.text": "keras.layers.TextVectorization",
+    "keras.preprocessing.sequence.TimeseriesGenerator": (
+        "keras.utils.timeseries_dataset_from_array"
+    ),
+    "keras.preprocessing.sequence.skipgrams": "write the pairs with NumPy",
+    "keras.wrappers.scikit_learn": "the scikeras package (KerasClassifier, KerasRegressor)",
+    "keras.utils.io_utils.HDF5Matrix": "h5py datasets read in a keras.utils.PyDataset",
+    "keras.utils.multi_gpu_model": "a tf.distribute / keras.distribution strategy",
+    "keras.utils.generic_utils.CustomObjectScope": "keras.saving.CustomObjectScope",
+    "keras.layers.merge": "the Add/Concatenate/... layers of keras.layers (Keras 1 `merge`)",
+    "keras.layers.Merge": "the Add/Concatenate/... layers of keras.layers",
+}
 #: The public names of `keras.layers` and `keras.utils` in Keras 3.
 KERAS3_MODULE_NAMES: dict[str, frozenset[str]] = {
     "keras.layers": frozenset(

@@ -133,6 +133,13 @@ PATTERNS = [
         id="submodules",
     ),
     pytest.param(
+        "keras_ref",
+        "from keras.engine import Layer, InputSpec\nfrom keras.preprocessing.image import ImageDataGenerator\nimport keras\n\ng = keras.preprocessing.text.Tokenizer()\n",
+        "from keras.layers import Layer, InputSpec\nfrom keras.preprocessing.image import ImageDataGenerator\nimport keras\n\ng = keras.preprocessing.text.Tokenizer()\n",
+        ["rewrite", "flag", "flag"],
+        id="removed_apis",
+    ),
+    pytest.param(
         "stock",
         "from keras.layers.core import Dense, MaxoutDense\n",
         "from keras.layers.core import Dense, MaxoutDense\n",

@@ -174,3 +174,13 @@ def module_target(module: str, names: list[str]) -> tuple[str | None, list[str]]
         return None, []
     known = facts.KERAS3_MODULE_NAMES[target]
     return target, [n for n in names if n != "*" and n not in known]
+
+
+def removed_api(name: str) -> str | None:
+    """The `REMOVED_APIS` entry that `name` (a qualified name) is or lies in, if any."""
+    parts = name.split(".")
+    for end in range(len(parts), 1, -1):
+        prefix = ".".join(parts[:end])
+        if prefix in facts.REMOVED_APIS:
+            return prefix
+    return None

@@ -147,6 +147,7 @@ CONV_KERNEL = (
     "third argument as strides"
 )
 MODULE_MOVED = "Keras 3 has no `{module}` module (ModuleNotFoundError): the names are in `{target}`"
+API_REMOVED = "Keras 3 has no `{name}` (ImportError / AttributeError)"
 MODULE_NAME_GONE = "Keras 3 has no `{name}` (in `{module}` in Keras 2)"
 BACKEND_TF = (
     "Keras 3 keras.backend has no `{name}` (AttributeError); it was TensorFlow itself (the "

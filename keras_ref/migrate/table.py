@@ -151,6 +151,8 @@ def _api() -> list[str]:
             "`Conv2D(n, (rows, cols))` when both are int literals, else report",
         )
     )
+    for name, fix in facts.REMOVED_APIS.items():
+        rows.append((f"`{name}`", f"report: {fix}"))
     return _rows(("Keras 1 / 2", "both routes"), rows)
 
 

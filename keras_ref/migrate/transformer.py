@@ -29,6 +29,8 @@ from keras_ref.migrate.syntax import (
     with_string,
 )
 
+_LAYER_NAMES = facts.KERAS3_MODULE_NAMES["keras.layers"]
+
 
 class Migrator(cst.CSTTransformer):
     """Rewrites one module for `route` ('keras_ref' or 'stock'); run it through the wrapper."""
@@ -105,7 +107,7 @@ class Migrator(cst.CSTTransformer):
                 local in K.OPTIMIZERS or local in K.OPTIMIZER_NAMES
             ):
                 return f"{module}.{local}"
-            if module.startswith("keras.layers") and local[:1].isupper():
+            if module.startswith("keras.layers") and local in _LAYER_NAMES:
                 return f"keras.layers.{local}"
             if module in ("keras.models", "keras") and local == "Model":
                 return "keras.models.Model"
@@ -354,6 +356,13 @@ class Migrator(cst.CSTTransformer):
                 return updated
             target = facts.CONTROL_FLOW_OPS[member].replace("tf.", f"{self.tf_name}.", 1)
             return self._tensorflow(original, dotted(target, root=False), "control_flow_ops")
+        removed = api_rules.removed_api(name)
+        if removed is not None and removed != name:
+            return updated  # reported where the chain names `removed` itself
+        if removed is not None:
+            effect = Effect(K.ERROR, K.API_REMOVED.format(name=removed))
+            self._record(original, [effect], facts.REMOVED_APIS[removed], FLAG)
+            return updated
         if module in facts.LEGACY_MODULES:
             return self._moved_name(original, updated, module, member)
         if not name.startswith("keras.losses."):
@@ -442,6 +451,13 @@ class Migrator(cst.CSTTransformer):
         if updated.relative:
             return updated
         module = normalise(dotted_name(updated.module))
+        names = [] if isinstance(updated.names, cst.ImportStar) else updated.names
+        gone = [api_rules.removed_api(f"{module}.{dotted_name(a.name)}") for a in names]
+        gone = list(dict.fromkeys(g for g in [api_rules.removed_api(module), *gone] if g))
+        if gone:
+            effects = [Effect(K.ERROR, K.API_REMOVED.format(name=g)) for g in gone]
+            self._record(original, effects, "; ".join(facts.REMOVED_APIS[g] for g in gone), FLAG)
+            return updated
         if module in facts.LEGACY_MODULES:
             return self._moved_import(original, updated, module)
         if isinstance(updated.names, cst.ImportStar):
