@@ -208,6 +208,7 @@ BACKEND_COUNTERPARTS: dict[str, Counterpart] = {
     "sin": _same("keras.ops.sin", "x"),
     "dtype": Counterpart("", (("x", "x"),), template="keras.backend.standardize_dtype({x}.dtype)"),
     "get_value": Counterpart("", (("x", "x"),), template="keras.ops.convert_to_numpy({x})"),
+    "eval": Counterpart("", (("x", "x"),), template="keras.ops.convert_to_numpy({x})"),
     "set_value": Counterpart("", (("x", "x"), ("value", "value")), template="{x}.assign({value})"),
     "image_dim_ordering": Counterpart(
         "", (), template='("th" if keras.config.image_data_format() == "channels_first" else "tf")'

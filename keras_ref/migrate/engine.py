@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper
 
 from keras_ref.migrate.findings import Finding
@@ -64,15 +62,8 @@ def _rewrite(source: str, wrapper: MetadataWrapper, facts: Facts, to: str, root:
     findings = sorted(migrator.findings, key=lambda f: (f.line, f.column))
     if not migrator.findings:
         return Migration(source, source, findings)
-    context = CodemodContext()
-    for local in sorted(migrator.touched):
-        binding = facts.bindings.get(local)
-        if binding is not None:
-            RemoveImportsVisitor.remove_unused_import(
-                context, binding.module, binding.obj, binding.asname
-            )
     if migrator.touched:
-        new = RemoveImportsVisitor(context).transform_module(new)
+        new = _remove_unused_imports(new, migrator.touched, facts)
     add = migrator.needs_keras_ref and not facts.keras_ref_bound
     moved = list(migrator.moved)
     if migrator.needs_tf2:
@@ -84,3 +75,18 @@ def _rewrite(source: str, wrapper: MetadataWrapper, facts: Facts, to: str, root:
     if migrator.needs_tf and facts.tensorflow_local is None:
         new = add_keras_import(new, "import tensorflow as tf", "tensorflow")
     return Migration(source, new.code, findings)
+
+
+def _remove_unused_imports(module: cst.Module, touched: set[str], facts: Facts) -> cst.Module:
+    """Drop the imports of `touched` names that the rewrites left unused."""
+    from libcst.codemod import CodemodContext  # ~1 s of imports: only when needed
+    from libcst.codemod.visitors import RemoveImportsVisitor
+
+    context = CodemodContext()
+    for local in sorted(touched):
+        binding = facts.bindings.get(local)
+        if binding is not None:
+            RemoveImportsVisitor.remove_unused_import(
+                context, binding.module, binding.obj, binding.asname
+            )
+    return RemoveImportsVisitor(context).transform_module(module)
