@@ -43,9 +43,9 @@ def kinds(result) -> list[list[str]]:
             "import keras\n\nimport keras_ref\n\nlayer = keras.layers.Dense(2)\n"
             "opt = keras_ref.RMSprop(lr=0.01, epsilon=None)\n",
         ),
-        (
+        (  # TF2-era tf.keras code: the tf.keras 2.x family
             "from tensorflow.keras.optimizers import SGD\nopt = SGD(lr=0.1, momentum=0.9)\n",
-            "import keras_ref\n\nopt = keras_ref.SGD(lr=0.1, momentum=0.9)\n",
+            "import keras_ref.tf2\n\nopt = keras_ref.tf2.SGD(lr=0.1, momentum=0.9)\n",
         ),
         (
             "import keras\nopt = keras.optimizers.get('nadam')\n",

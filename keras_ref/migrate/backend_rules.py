@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import libcst as cst
 
+from keras_ref.legacy_facts import Counterpart
 from keras_ref.migrate import knowledge as K
-from keras_ref.migrate.syntax import dotted, expression, keyword_arg, literal
+from keras_ref.migrate.syntax import (
+    as_keyword,
+    bind,
+    code,
+    dotted,
+    expression,
+    keyword_arg,
+    literal,
+    rebuild_args,
+)
 
 SPECIAL_OPS = frozenset({"argmax", "sqrt", "flatten", "ones_like", "zeros_like"})
 
@@ -47,3 +57,36 @@ def stock_backend_call(call: cst.Call, name: str) -> cst.Call | None:
     if name in ("sqrt", "flatten"):
         return None
     return call.with_changes(func=func)
+
+
+def counterpart_call(call: cst.Call, counterpart: Counterpart) -> cst.BaseExpression | None:
+    """``K.<name>(...)`` as its Keras 3 counterpart (see `Counterpart`), or None where the call
+    passes an argument the counterpart lacks, or ``*args``."""
+    legacy = tuple(p for p, _ in counterpart.params)
+    target_of = dict(counterpart.params)
+    bound = bind(call, legacy)
+    if bound.starred or bound.extra or any(n not in target_of for n in bound.args):
+        return None
+    if any(target_of[n] is None for n in bound.args):
+        return None
+    if counterpart.template:
+        values = {n: code(bound.args[n].value).strip() for n in legacy if n in bound.args}
+        if set(values) != set(legacy):
+            return None
+        return expression(counterpart.template.format(**values))
+    positional_ok = True
+    new: list[cst.Arg] = []
+    for arg in call.args:
+        name = arg.keyword.value if arg.keyword else legacy[len(new)]
+        target = target_of[name]
+        index = counterpart.positional.index(target) if target in counterpart.positional else -1
+        if arg.keyword is None and positional_ok and index == len(new):
+            new.append(arg)
+            continue
+        positional_ok = False
+        new.append(as_keyword(arg, target))
+    given = {target_of[n] for n in bound.args}
+    for name, value in counterpart.defaults:
+        if name not in given:
+            new.append(keyword_arg(name, expression(value)))
+    return call.with_changes(func=dotted(counterpart.target), args=rebuild_args(call.args, new))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import io
 import os
 import sys
+import tokenize
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
@@ -58,6 +60,16 @@ def python_files(paths: list[str]) -> Iterator[Path]:
         yield from sorted(found)
 
 
+def read_source(path: Path) -> tuple[str, str]:
+    """The text of `path` and its encoding (PEP 263 coding line, or ``utf-8-sig`` with a BOM).
+
+    Line endings are kept; writing ``text.encode(encoding)`` back keeps the BOM and the encoding.
+    """
+    data = path.read_bytes()
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data.decode(encoding), encoding
+
+
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run the command; 0 nothing needs attention, 1 findings remain, 2 usage error."""
     out = out or sys.stdout
@@ -75,9 +87,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         files += 1
         shown = str(path)
         try:
-            source = path.read_bytes().decode("utf-8")  # keeps the file's line endings
+            source, encoding = read_source(path)
             result = migrate_source(source, to=args.to)
-        except (cst.ParserSyntaxError, UnicodeDecodeError) as error:
+        except (cst.ParserSyntaxError, UnicodeDecodeError, SyntaxError, LookupError) as error:
             unparsable += 1
             attention = True
             reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error)
@@ -89,7 +101,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
             pending = finding.status == REWRITE and args.write
             attention = attention or (finding.needs_attention and not pending)
         if args.write and result.changed:
-            path.write_bytes(result.code.encode("utf-8"))
+            path.write_bytes(result.code.encode(encoding))
             written += 1
     print(_summary(totals, files, unparsable, written, args), file=out)
     return 1 if attention else 0

@@ -57,7 +57,7 @@ def one_line(code: str, limit: int = 96) -> str:
     """`code` on one line (comments dropped), shortened to `limit` characters."""
     lines = [line.split("  #")[0].strip() for line in code.strip().splitlines()]
     text = " ".join(line for line in lines if line)
-    text = text.replace("( ", "(").replace(" )", ")").replace(",)", ")")
+    text = text.replace(", )", ")").replace("( ", "(").replace(" )", ")")
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 

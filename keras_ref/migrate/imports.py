@@ -110,12 +110,15 @@ def _stdlib(name: str) -> bool:
     return root == "__future__" or root in getattr(sys, "stdlib_module_names", ())
 
 
-def add_keras_import(module: cst.Module) -> cst.Module:
-    """Add ``import keras`` among the third-party imports of the top import block (isort order)."""
+def add_keras_import(
+    module: cst.Module, text: str = "import keras", package: str = "keras"
+) -> cst.Module:
+    """Add ``import keras`` (or `text`, importing `package`) among the third-party imports of the
+    top import block (isort order)."""
     body = list(module.body)
     last = _last_import_index(body)
     imports = [i for i in range(last + 1) if _is_import(body[i])]
-    new = parse_line("import keras")
+    new = parse_line(text)
     position = None
     for index in imports:
         name = _module_name(body[index])
@@ -124,7 +127,7 @@ def add_keras_import(module: cst.Module) -> cst.Module:
         if name.split(".")[0] == "keras_ref":
             position = index
             break
-        if isinstance(body[index].body[0], cst.ImportFrom) or name > "keras":
+        if isinstance(body[index].body[0], cst.ImportFrom) or name > package:
             position = index
             new = new.with_changes(leading_lines=body[index].leading_lines)
             body[index] = body[index].with_changes(leading_lines=[])

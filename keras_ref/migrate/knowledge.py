@@ -6,7 +6,18 @@ No Keras import here: `keras-ref migrate` runs without a backend.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from keras_ref.legacy_facts import (  # noqa: F401  (re-exported: the rules read them as K.*)
+    KERAS3_BACKEND,
+    KERAS_OPS,
+    KERAS_REF_BACKEND,
+    KERAS_REF_LOSSES,
+    OPTIMIZER_NAMES,
+    OPTIMIZERS,
+    REMOVED_LOSS_ATTRIBUTES,
+    REMOVED_LOSSES,
+    STOCK_OPS,
+    Optimizer,
+)
 
 # -- effect kinds, most serious first -------------------------------------------------------------
 ERROR = "error"  # Keras 3 raises
@@ -18,40 +29,6 @@ NOTE = "note"  # differs only in edge cases
 #: Kinds that need attention (they set exit status 1 when left as they are).
 SERIOUS = frozenset({ERROR, IGNORED, NUMBERS, RENAMED})
 
-
-@dataclass(frozen=True)
-class Optimizer:
-    """One Keras 2.2.4 optimizer: positional order, defaults, the Keras 3 positional order."""
-
-    name: str
-    positional: tuple[str, ...]
-    default_lr: float
-    stock_default_lr: float
-    stock_positional: tuple[str, ...]
-
-
-OPTIMIZERS: dict[str, Optimizer] = {
-    o.name: o
-    for o in (
-        Optimizer("SGD", ("lr", "momentum", "decay", "nesterov"), 0.01, 0.01,
-                  ("learning_rate", "momentum", "nesterov", "weight_decay")),
-        Optimizer("RMSprop", ("lr", "rho", "epsilon", "decay"), 0.001, 0.001,
-                  ("learning_rate", "rho", "momentum", "epsilon")),
-        Optimizer("Adagrad", ("lr", "epsilon", "decay"), 0.01, 0.001,
-                  ("learning_rate", "initial_accumulator_value", "epsilon")),
-        Optimizer("Adadelta", ("lr", "rho", "epsilon", "decay"), 1.0, 0.001,
-                  ("learning_rate", "rho", "epsilon", "weight_decay")),
-        Optimizer("Adam", ("lr", "beta_1", "beta_2", "epsilon", "decay", "amsgrad"), 0.001, 0.001,
-                  ("learning_rate", "beta_1", "beta_2", "epsilon", "amsgrad", "weight_decay")),
-        Optimizer("Adamax", ("lr", "beta_1", "beta_2", "epsilon", "decay"), 0.002, 0.001,
-                  ("learning_rate", "beta_1", "beta_2", "epsilon", "weight_decay")),
-        Optimizer("Nadam", ("lr", "beta_1", "beta_2", "epsilon", "schedule_decay"), 0.002, 0.001,
-                  ("learning_rate", "beta_1", "beta_2", "epsilon", "weight_decay")),
-    )
-}  # fmt: skip
-
-#: Keras 2.2.4 lower-case aliases (``keras.optimizers.sgd``) and ``optimizers.get`` names.
-OPTIMIZER_NAMES = {name.lower(): name for name in OPTIMIZERS}
 
 LR_REJECTED = (
     "Keras 3 rejects `lr=` (ValueError: Argument(s) not recognized); it is `learning_rate`"
@@ -91,40 +68,24 @@ GET_NON_LITERAL = (
     "Keras 3 optimizers.get builds stock Keras 3 optimizers (other defaults and update rules; "
     "Keras 2 config keys such as `lr` raise)"
 )
+TF2_DECAY = (
+    "Keras 3 warns and ignores `decay=`: the rate stays lr (tf.keras 2.x: lr / (1 + decay * k) "
+    "after k steps)"
+)
+TF2_EPSILON = "tf.keras 2.x used 1e-7 for epsilon=0 or None; Keras 3 uses 0 or fails"
+TF2_FTRL_LR = "tf.keras 2.x Ftrl ignored `lr=` (it trained with learning_rate); Keras 3 rejects it"
+TF2_RMSPROP = (
+    "Keras 3 RMSprop puts epsilon inside the sqrt; tf.keras 2.x put it outside when momentum=0 "
+    "(step 0.71x at |g|=1e-3, 0.10x at |g|=1e-4)"
+)
+TF2_ADAGRAD = (
+    "Keras 3 Adagrad puts epsilon inside the sqrt (tf.keras 2.x: outside): ~2e-7 relative with "
+    "the default accumulator 0.1, more with a smaller one"
+)
+TF2_ADADELTA = "Keras 3 computes 1 - rho in Python (tf.keras 2.x from float32 rho): ~3 ulp"
 POSITIONAL = "positional argument {index} is `{legacy}` in Keras 2 but `{stock}` in Keras 3"
 
 # -- losses ---------------------------------------------------------------------------------------
-#: Keras 2 loss names Keras 3 no longer resolves, with the stock Keras 3 function.
-REMOVED_LOSSES = {
-    "logcosh": "log_cosh",
-    "cosine_proximity": "cosine_similarity",
-    "cosine": "cosine_similarity",
-    "kullback_leibler_divergence": "kl_divergence",
-}
-#: `keras.losses.<name>` attributes Keras 3 lacks, with the stock Keras 3 function.
-REMOVED_LOSS_ATTRIBUTES = {
-    **REMOVED_LOSSES,
-    "mse": "mean_squared_error",
-    "MSE": "mean_squared_error",
-    "mae": "mean_absolute_error",
-    "MAE": "mean_absolute_error",
-    "mape": "mean_absolute_percentage_error",
-    "MAPE": "mean_absolute_percentage_error",
-    "msle": "mean_squared_logarithmic_error",
-    "MSLE": "mean_squared_logarithmic_error",
-    "kld": "kl_divergence",
-    "KLD": "kl_divergence",
-}
-#: Every loss name keras_ref.losses exports (the Keras 2.2.4 names and aliases).
-KERAS_REF_LOSSES = frozenset(
-    {
-        "mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
-        "mean_squared_logarithmic_error", "squared_hinge", "hinge", "categorical_hinge",
-        "logcosh", "categorical_crossentropy", "sparse_categorical_crossentropy",
-        "binary_crossentropy", "kullback_leibler_divergence", "poisson", "cosine_proximity",
-        "cosine", "mse", "mae", "mape", "msle", "kld", "MSE", "MAE", "MAPE", "MSLE", "KLD",
-    }
-)  # fmt: skip
 LOSS_REMOVED = "Keras 3 no longer resolves the loss `{name}` (ValueError / AttributeError)"
 HINGE = (
     "Keras 3 maps {{0,1}} labels to {{-1,1}} first: with {{0,1}} labels `{name}` differs "
@@ -170,44 +131,31 @@ LEGACY_COMPILE = ("optimizer", "loss", "metrics", "loss_weights", "sample_weight
 STOCK_COMPILE = ("optimizer", "loss", "loss_weights", "metrics", "weighted_metrics")
 COMPILE_KEYWORDS = frozenset(LEGACY_COMPILE)
 
+# -- Keras 1 and 2 APIs Keras 3 renamed or removed ----------------------------------------------
+GENERATOR_METHOD = "Keras 3 models have no `{legacy}` (AttributeError): `{stock}` takes generators"
+WORKER_ARGUMENTS = (
+    "Keras 3 {stock}() takes no max_queue_size/workers/use_multiprocessing (TypeError): "
+    "dropped (give them to a keras.utils.PyDataset to keep parallel loading)"
+)
+TRAINING_KEYWORD = "Keras 3 {method}() has no `{legacy}=` (TypeError): it is `{stock}=`"
+SAMPLES_KEYWORD = "Keras 3 {method}() has no `{legacy}=` (TypeError) and counts steps, not samples"
+MODEL_KEYWORDS = "Keras 3 Model takes `inputs=`/`outputs=`, not the Keras 1 `input=`/`output=`"
+KERAS1_KEYWORD = "Keras 3 layers have no Keras 1 `{legacy}=` (TypeError): it is `{stock}=`"
+KERAS1_BY_HAND = "Keras 3 layers have no Keras 1 `{legacy}=` (TypeError)"
+CONV_KERNEL = (
+    "Keras 2 read `{name}(filters, rows, cols)` as kernel_size=(rows, cols); Keras 3 reads the "
+    "third argument as strides"
+)
+MODULE_MOVED = "Keras 3 has no `{module}` module (ModuleNotFoundError): the names are in `{target}`"
+API_REMOVED = "Keras 3 has no `{name}` (ImportError / AttributeError)"
+MODULE_NAME_GONE = "Keras 3 has no `{name}` (in `{module}` in Keras 2)"
+BACKEND_TF = (
+    "Keras 3 keras.backend has no `{name}` (AttributeError); it was TensorFlow itself (the "
+    "rewrite runs on the tensorflow backend only; keras.ops is backend-neutral)"
+)
+
 # -- the K idiom ----------------------------------------------------------------------------------
-#: `keras_ref.backend.__all__` (a test keeps the two equal).
-KERAS_REF_BACKEND = frozenset(
-    {
-        "abs", "argmax", "binary_crossentropy", "cast", "categorical_crossentropy", "clip",
-        "epsilon", "equal", "exp", "flatten", "floatx", "greater", "greater_equal", "in_top_k",
-        "int_shape", "l2_normalize", "less", "less_equal", "log", "max", "maximum", "mean",
-        "minimum", "ndim", "not_equal", "ones_like", "pow", "round", "softplus",
-        "sparse_categorical_crossentropy", "sqrt", "square", "sum", "switch", "zeros_like",
-    }
-)  # fmt: skip
-#: The public names of Keras 3's own `keras.backend` (keras 3.15.1).
-KERAS3_BACKEND = frozenset(
-    {
-        "backend", "clear_session", "epsilon", "floatx", "get_uid", "image_data_format",
-        "is_float_dtype", "is_int_dtype", "is_keras_tensor", "result_type", "set_epsilon",
-        "set_floatx", "set_image_data_format", "standardize_dtype",
-    }
-)  # fmt: skip
 BACKEND_REMOVED = "Keras 3 removed `K.{name}` from keras.backend (AttributeError)"
-#: Keras 2 K functions that keras.ops has under the same name (not all with the same semantics).
-KERAS_OPS = frozenset(
-    {
-        "reshape", "concatenate", "expand_dims", "squeeze", "stack", "dot", "transpose", "tile",
-        "sigmoid", "tanh", "relu", "softmax", "elu", "shape", "sign", "zeros", "ones", "arange",
-        "cumsum", "cumprod", "min", "prod", "std", "var", "any", "all", "argmin", "log1p",
-        "repeat", "sort", "one_hot", "cos", "sin", "abs", "square", "sqrt", "exp",
-    }
-)  # fmt: skip
-#: K functions with an exact `keras.ops` equivalent for float tensors (stock route).
-STOCK_OPS = {
-    "abs": "abs", "square": "square", "exp": "exp", "log": "log", "sum": "sum", "max": "max",
-    "equal": "equal", "not_equal": "not_equal", "greater": "greater",
-    "greater_equal": "greater_equal", "less": "less", "less_equal": "less_equal",
-    "cast": "cast", "round": "round", "ndim": "ndim", "pow": "power", "mean": "mean",
-    "maximum": "maximum", "minimum": "minimum", "softplus": "softplus", "argmax": "argmax",
-    "sqrt": "sqrt", "ones_like": "ones_like", "zeros_like": "zeros_like", "flatten": "reshape",
-}  # fmt: skip
 #: Caveats of those `keras.ops` functions (docs/legacy-formulas.md#numeric-traps).
 STOCK_OPS_NOTES = {
     "mean": "keras.ops.mean of float64 runs at float32 precision on JAX and torch (~1e-7)",

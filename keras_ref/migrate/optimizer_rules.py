@@ -55,9 +55,7 @@ class Outcome:
 def reference(qualified: str) -> Reference | None:
     """The optimizer named by a normalised qualified name (``keras.optimizers.SGD``), if any."""
     parts = qualified.split(".")
-    legacy = parts[:3] == ["keras", "optimizers", "legacy"]
-    if legacy:
-        parts = ["keras", "optimizers", *parts[3:]]
+    legacy = False  # `keras.optimizers.legacy` is the tf.keras 2.x family (tf2_rules)
     if len(parts) != 3 or parts[:2] != ["keras", "optimizers"]:
         return None
     name = parts[2]
@@ -177,8 +175,13 @@ def _no_stock_equivalent(info: K.Optimizer, bound: Bound) -> str:
     return ""
 
 
-def _stock_call(call: cst.Call, ref: Reference, bound: Bound, sets_epsilon: bool):
-    """The exact stock Keras 3 call (see the module doc); whether it names `keras.`."""
+def _stock_call(
+    call: cst.Call, ref: Reference, bound: Bound, sets_epsilon: bool, tf2: bool = False
+):
+    """The exact stock Keras 3 call (see the module doc); whether it names `keras.`.
+
+    `tf2`: a tf.keras 2.x call, whose ``clipnorm`` is already Keras 3's (per variable).
+    """
     info = ref.info
     needs_keras = False
     positional_of = dict(zip(map(id, _positional_args(call)), bound.positional))
@@ -206,7 +209,7 @@ def _stock_call(call: cst.Call, ref: Reference, bound: Bound, sets_epsilon: bool
                 value=expression("keras.config.epsilon()")
             )
             needs_keras = True
-        elif name == "clipnorm":
+        elif name == "clipnorm" and not tf2:
             arg = as_keyword(arg, "global_clipnorm")
         elif arg.keyword is None and name is not None and name != "lr":
             arg = as_keyword(arg, name)

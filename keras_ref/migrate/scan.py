@@ -9,7 +9,11 @@ from libcst.metadata import PositionProvider, QualifiedNameProvider
 
 from keras_ref.migrate import knowledge as K
 
-_PREFIXES = {"tensorflow.keras": "keras", "tensorflow.python.keras": "keras"}
+_PREFIXES = {
+    "tensorflow.keras": "keras",
+    "tensorflow.python.keras": "keras",
+    "tf_keras": "keras",
+}
 
 
 def normalise(name: str) -> str:
@@ -76,6 +80,8 @@ class Facts:
     backend_uses: list[BackendUse] = field(default_factory=list)
     call_funcs: set[int] = field(default_factory=set)
     keras_ref_bound: bool = False  # `import keras_ref` binds the name
+    star_modules: set[str] = field(default_factory=set)  # `from keras.x import *` (normalised)
+    tensorflow_local: str | None = None  # the name `import tensorflow [as tf]` binds
 
     def backend_aliases(self) -> set[str]:
         return {b.local for b in self.bindings.values() if b.target == "keras.backend"}
@@ -92,6 +98,28 @@ def qualified(visitor, node: cst.CSTNode) -> str | None:
         if name == "keras" or name.startswith("keras."):
             return name
     return None
+
+
+def raw_qualified(visitor, node: cst.CSTNode) -> str | None:
+    """The qualified name of `node` as imported (``tensorflow.keras.x`` kept), if Keras's."""
+    try:
+        names = visitor.get_metadata(QualifiedNameProvider, node, set())
+    except KeyError:
+        return None
+    for entry in names:
+        if normalise(entry.name).split(".")[0] == "keras":
+            return entry.name
+    return None
+
+
+def unresolved(visitor, node: cst.CSTNode) -> bool:
+    """Whether `node` is a bare name that nothing in the module binds (a star import's)."""
+    try:
+        return isinstance(node, cst.Name) and not visitor.get_metadata(
+            QualifiedNameProvider, node, set()
+        )
+    except KeyError:
+        return False
 
 
 def imported_elsewhere(visitor, node: cst.CSTNode) -> bool:
@@ -127,9 +155,14 @@ class Scanner(cst.CSTVisitor):
             self._bind(Binding(local, module, None, asname), node)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if node.relative or isinstance(node.names, cst.ImportStar):
+        if node.relative:
             return
         module = dotted_name(node.module)
+        if isinstance(node.names, cst.ImportStar):
+            if normalise(module).split(".")[0] == "keras":
+                self.facts.uses_keras = True
+                self.facts.star_modules.add(normalise(module))
+            return
         for alias in node.names:
             obj = dotted_name(alias.name)
             asname = alias.asname.name.value if alias.asname else None
@@ -139,7 +172,11 @@ class Scanner(cst.CSTVisitor):
         if binding.module.split(".")[0] == "keras_ref":
             self.facts.keras_ref_bound |= binding.local == "keras_ref"
             return
-        if binding.target.startswith("keras") or binding.module.startswith("tensorflow"):
+        if binding.module == "tensorflow" and binding.obj is None:
+            self.facts.tensorflow_local = binding.local
+        if binding.target.startswith("keras") or binding.module.startswith(
+            ("tensorflow", "tf_keras")
+        ):
             self.facts.uses_keras = True
             self.facts.bindings[binding.local] = binding
             self.facts.import_positions[binding.local] = self._position(node)

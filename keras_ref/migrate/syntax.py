@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import libcst as cst
 
+#: The name the rewrites give the Keras 3 package: ``keras``, or ``keras3`` in a module that binds
+#: ``keras`` to something else (``from keras import backend as keras``).
+KERAS_ROOT: ContextVar[str] = ContextVar("KERAS_ROOT", default="keras")
+_KERAS_PREFIX = re.compile(r"(?<![\w.])keras(?=\.)")
 UNKNOWN = object()  # the value of an expression that is not a literal
 _EMPTY = cst.Module(body=[])
 
@@ -46,9 +52,15 @@ def with_string(node: cst.SimpleString, text: str) -> cst.SimpleString:
     return node.with_changes(value=f"{prefix}{quote}{text}{quote}")
 
 
-def dotted(path: str) -> cst.BaseExpression:
-    """``a.b.c`` as an expression node."""
-    parts = path.split(".")
+def rooted(text: str) -> str:
+    """`text` with each ``keras.`` name spelled with the module's `KERAS_ROOT`."""
+    root = KERAS_ROOT.get()
+    return text if root == "keras" else _KERAS_PREFIX.sub(root, text)
+
+
+def dotted(path: str, root: bool = True) -> cst.BaseExpression:
+    """``a.b.c`` as an expression node (``keras.`` spelled with `KERAS_ROOT` if `root`)."""
+    parts = (rooted(path) if root else path).split(".")
     node: cst.BaseExpression = cst.Name(parts[0])
     for part in parts[1:]:
         node = cst.Attribute(value=node, attr=cst.Name(part))
@@ -56,7 +68,8 @@ def dotted(path: str) -> cst.BaseExpression:
 
 
 def expression(text: str) -> cst.BaseExpression:
-    return cst.parse_expression(text)
+    """`text` parsed (``keras.`` spelled with `KERAS_ROOT`)."""
+    return cst.parse_expression(rooted(text))
 
 
 def keyword_arg(name: str, value: cst.BaseExpression) -> cst.Arg:
