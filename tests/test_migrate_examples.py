@@ -6,6 +6,7 @@ traceback. Slow (a download and 42 files, twice per route); CI runs it."""
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 import tarfile
@@ -16,7 +17,13 @@ import pytest
 
 from keras_ref.migrate.command import main
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow",
+        reason="migrate never imports a backend: the examples run once, in the tensorflow pass",
+    ),
+]
 
 SDIST = "keras==2.2.4"
 EXAMPLES = 42
