@@ -565,7 +565,9 @@ def test_bad_files_name_the_path_and_what_is_missing(tmp_path):
     weights_only = tmp_path / "weights.h5"
     with h5py.File(weights_only, "w") as f:
         f.attrs["layer_names"] = [b"dense_1"]
-    with pytest.raises(ValueError, match=r"weights\.h5 has no `model_config`.*load_weights"):
+    with pytest.raises(
+        ValueError, match=r"weights\.h5 is a weights-only file.*no `model_config`.*load_weights"
+    ):
         load_model(weights_only)
     missing = tmp_path / "missing_layer.h5"
     write_keras2_h5(missing, sequential_config(), sequential_layers(values)[:2])
