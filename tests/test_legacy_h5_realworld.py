@@ -96,7 +96,7 @@ def test_keras3_h5_file_loads_with_keras3s_own_loader():
     expected = keras.saving.load_model(path)
     x = np.random.default_rng(0).standard_normal((5, 12)).astype("float32")
     np.testing.assert_array_equal(model.predict(x, verbose=0), expected.predict(x, verbose=0))
-    assert type(model.optimizer) is keras.optimizers.Adam  # a Keras 3 run continues as Keras 3
+    assert isinstance(model.optimizer, keras.optimizers.Adam)  # the Keras 3 run continues
     assert int(keras.ops.convert_to_numpy(model.optimizer.iterations)) == int(
         keras.ops.convert_to_numpy(expected.optimizer.iterations)
     )

@@ -200,8 +200,9 @@ def _layer(entry: dict, context: _Context) -> dict:
                 "time_major=True; Keras 3 recurrent layers take (batch, time, ...) only. Rebuild "
                 "it in code with a transpose around the layer, then call model.load_weights."
             )
-    if class_name == "Lambda":
+    if class_name == "Lambda":  # the new deserialization path: it looks functions up by name
         _lambda(config, context)
+        return {"module": "keras.layers", "class_name": class_name, "config": config}
     for key in ("activation", "recurrent_activation"):
         if config.get(key) == "hard_sigmoid":
             config[key] = legacy_hard_sigmoid
@@ -227,6 +228,8 @@ def _lambda(config: dict, context: _Context) -> None:
             name, config["function"], context.objects, safe_mode=context.safe_mode
         )
         config["function"] = key
+        if callable(context.objects.get(name)):  # Keras 3 would take the layer's name for it
+            del context.objects[name]
     if config.pop("output_shape_type", "raw") != "raw":
         config["output_shape"] = None  # a function of bytecode; Keras 3 infers the shape
     if config.get("output_shape") is None:

@@ -102,10 +102,19 @@ def _load_keras3(path: str, compile: bool, objects: dict, safe_mode: bool) -> ke
             path, custom_objects=objects, compile=compile, safe_mode=safe_mode
         )
     except (TypeError, ValueError) as error:
-        raise ValueError(
-            f"load_model: {path} was written by Keras 3 and Keras 3's loader "
-            f"(keras.saving.load_model) cannot load it: {error}"
-        ) from error
+        if not compile:
+            raise ValueError(
+                f"load_model: {path} was written by Keras 3 and Keras 3's loader "
+                f"(keras.saving.load_model) cannot load it: {error}"
+            ) from error
+        model = _load_keras3(path, False, objects, safe_mode)
+        warnings.warn(
+            f"load_model: {path} was written by Keras 3, whose loader cannot compile it from "
+            f"its training_config ({error}); the model is returned uncompiled: compile it again.",
+            UserWarning,
+            stacklevel=3,
+        )
+        return model
 
 
 def _load(file: LegacyH5File, model_config: dict, options: _Options) -> keras.Model:
