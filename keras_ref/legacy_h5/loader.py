@@ -145,6 +145,8 @@ def _load(file: LegacyH5File, model_config: dict, options: _Options) -> keras.Mo
         _compile(file, model, training_config, options.objects, optimizer)
         saved_state = file.optimizer_weights()
         if saved_state:
+            if not optimizer.built:
+                optimizer.build(model.trainable_variables)
             _check_params(file, model, params)
             from keras_ref.tf2.optimizers.state import restore_tf_keras_state
 
