@@ -5,7 +5,9 @@ Optimizer configs come in three dialects:
 - Keras 2.2.x: ``lr``, ``decay``, ``epsilon``, Nadam ``schedule_decay``, ``clipnorm``/``clipvalue``;
 - tf.keras 2.x OptimizerV2 (also ``tf.keras.optimizers.legacy``): ``name``, ``learning_rate``
   (a float or a serialized schedule), ``decay``; Nadam's ``decay`` *is* its schedule decay;
-  RMSprop adds ``momentum``/``centered``, Adagrad ``initial_accumulator_value``;
+  RMSprop adds ``momentum``/``centered``, Adagrad ``initial_accumulator_value``. These build the
+  `keras_ref.tf2` optimizer of the same name (`tf2_optimizer`), whose constructor takes them as
+  saved; where `keras_ref.tf2` is absent they are mapped onto the Keras 2.2.4 optimizers;
 - tf.keras >= 2.11 optimizers (``is_legacy_optimizer: false``): the Keras 3 update rules. They
   are mapped to the nearest keras_ref optimizer with a warning (Nadam exactly, as
   ``schedule_decay=1``) and their saved state is not restored.
