@@ -11,7 +11,9 @@ The Keras range keras_ref supports, and tests (`.ci/run` runs the floor), is
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
 import keras
@@ -241,3 +243,28 @@ def attach_logits(output, logits) -> bool:
     except AttributeError:
         return False
     return True
+
+
+# -- the .h5 loader: building a model's variables without allocating them ---------------------
+
+_GLOBAL_STATE = "keras.src.backend.common.global_state"
+_hook(_GLOBAL_STATE, "get_global_attribute", ("name", "default"), "deferred_variables")
+_hook(_GLOBAL_STATE, "set_global_attribute", ("name", "value"), "deferred_variables")
+
+
+@contextlib.contextmanager
+def deferred_variables() -> Iterator[None]:
+    """Variables created inside are shapes only: never allocated, not even after the block.
+
+    A `keras.StatelessScope` defers their initialization and registers them in Keras's list of
+    variables to initialize later; that list is restored on exit, so they never are.
+    """
+    from keras.src.backend.common import global_state
+
+    key = "uninitialized_variables"
+    pending = list(global_state.get_global_attribute(key, []) or [])
+    try:
+        with keras.StatelessScope(initialize_variables=False):
+            yield
+    finally:
+        global_state.set_global_attribute(key, pending)

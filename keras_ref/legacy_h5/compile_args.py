@@ -5,7 +5,9 @@ Optimizer configs come in three dialects:
 - Keras 2.2.x: ``lr``, ``decay``, ``epsilon``, Nadam ``schedule_decay``, ``clipnorm``/``clipvalue``;
 - tf.keras 2.x OptimizerV2 (also ``tf.keras.optimizers.legacy``): ``name``, ``learning_rate``
   (a float or a serialized schedule), ``decay``; Nadam's ``decay`` *is* its schedule decay;
-  RMSprop adds ``momentum``/``centered``, Adagrad ``initial_accumulator_value``;
+  RMSprop adds ``momentum``/``centered``, Adagrad ``initial_accumulator_value``. These build the
+  `keras_ref.tf2` optimizer of the same name (`tf2_optimizer`), whose constructor takes them as
+  saved; where `keras_ref.tf2` is absent they are mapped onto the Keras 2.2.4 optimizers;
 - tf.keras >= 2.11 optimizers (``is_legacy_optimizer: false``): the Keras 3 update rules. They
   are mapped to the nearest keras_ref optimizer with a warning (Nadam exactly, as
   ``schedule_decay=1``) and their saved state is not restored.
@@ -29,7 +31,14 @@ from keras_ref import losses as losses_module
 from keras_ref import metrics as metrics_module
 from keras_ref import optimizers as optimizers_module
 
-__all__ = ["OptimizerSpec", "loss_argument", "metrics_argument", "optimizer_spec"]
+__all__ = [
+    "OptimizerSpec",
+    "is_new_style",
+    "loss_argument",
+    "metrics_argument",
+    "optimizer_spec",
+    "tf2_optimizer",
+]
 
 _KERAS3_NONE_DEFAULTS = (
     "weight_decay",
@@ -77,20 +86,8 @@ def optimizer_spec(saved: Any, path: str) -> OptimizerSpec:
             f"counterpart (keras_ref has {known}). Load with compile=False and compile the "
             "model with an optimizer of your choice."
         )
-    config = dict(saved.get("config") or {})
-    new_style = config.get("is_legacy_optimizer") is False
-    for key in _DROPPED:
-        config.pop(key, None)
-    for key in _KERAS3_NONE_DEFAULTS:
-        if key in config and config[key] is None:
-            del config[key]
-    if not config.pop("use_ema", False):
-        config.pop("ema_momentum", None)
-    else:
-        config["use_ema"] = True
-    for key in ("learning_rate", "lr"):
-        if isinstance(config.get(key), Mapping):
-            config[key] = keras.optimizers.schedules.deserialize(dict(config[key]))
+    new_style = is_new_style(saved)
+    config = _plain_config(saved)
     dropped = _dialect_keys(name, config, new_style, path)
     spec = OptimizerSpec(name, config, new_style=new_style, dropped=dropped)
     if new_style:
@@ -105,6 +102,58 @@ def optimizer_spec(saved: Any, path: str) -> OptimizerSpec:
             stacklevel=3,
         )
     return spec
+
+
+def is_new_style(saved: Any) -> bool:
+    """Whether a saved optimizer config is a tf.keras >= 2.11 (non-legacy) optimizer's."""
+    config = saved.get("config") if isinstance(saved, Mapping) else None
+    return isinstance(config, Mapping) and config.get("is_legacy_optimizer") is False
+
+
+def tf2_optimizer(saved: Any, classes: Mapping[str, type], path: str) -> keras.optimizers.Optimizer:
+    """The `keras_ref.tf2` optimizer (from `classes`, name -> class) for a tf.keras 2.x
+    OptimizerV2 ``optimizer_config``; its keys are the tf.keras constructor's."""
+    if not isinstance(saved, Mapping) or "class_name" not in saved:
+        raise ValueError(
+            f"load_model: {path}: training_config has no usable optimizer_config (got "
+            f"{saved!r}). Load with compile=False."
+        )
+    class_name = str(saved["class_name"]).split(">")[-1]
+    by_lower = {str(name).lower(): cls for name, cls in classes.items()}
+    cls = by_lower.get(class_name.lower())
+    if cls is None:
+        raise ValueError(
+            f"load_model: {path}: the saved tf.keras optimizer {class_name!r} has no "
+            f"keras_ref.tf2 counterpart (it has {', '.join(sorted(classes))}). Load with "
+            "compile=False and compile the model with an optimizer of your choice."
+        )
+    config = _plain_config(saved)
+    try:
+        return cls.from_config(config)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"load_model: {path}: the saved optimizer config {config!r} does not build a "
+            f"keras_ref.tf2 {class_name} optimizer: {error} Load with compile=False and "
+            "compile the model yourself."
+        ) from error
+
+
+def _plain_config(saved: Mapping) -> dict:
+    """The saved optimizer config without the keys only a writer needed, schedules rebuilt."""
+    config = dict(saved.get("config") or {})
+    for key in _DROPPED:
+        config.pop(key, None)
+    for key in _KERAS3_NONE_DEFAULTS:
+        if key in config and config[key] is None:
+            del config[key]
+    if not config.pop("use_ema", False):
+        config.pop("ema_momentum", None)
+    else:
+        config["use_ema"] = True
+    for key in ("learning_rate", "lr"):
+        if isinstance(config.get(key), Mapping):
+            config[key] = keras.optimizers.schedules.deserialize(dict(config[key]))
+    return config
 
 
 def _dialect_keys(name: str, config: dict, new_style: bool, path: str) -> dict:

@@ -49,7 +49,14 @@ class LegacyH5File:
                 else ""
             )
             raise ValueError(f"load_model: {shown} is not an HDF5 file.{hint}")
-        return cls(h5py.File(shown, "r"), shown)
+        try:
+            handle = h5py.File(shown, "r")
+        except OSError as error:  # h5py: a truncated or damaged file
+            raise ValueError(
+                f"load_model: {shown}: the HDF5 file cannot be opened; it is truncated or "
+                f"damaged ({error})."
+            ) from error
+        return cls(handle, shown)
 
     def close(self) -> None:
         if isinstance(self.handle, h5py.File):
@@ -67,6 +74,12 @@ class LegacyH5File:
             if not required:
                 return None
             found = ", ".join(sorted(self.handle.attrs)) or "none"
+            if "layer_names" in self.handle.attrs:
+                raise ValueError(
+                    f"load_model: {self.path} is a weights-only file (model.save_weights: it "
+                    f"has `layer_names` but no `{name}`), so it holds no model. Build the model "
+                    "in code, then call model.load_weights on this file."
+                )
             raise ValueError(
                 f"load_model: {self.path} has no `{name}` attribute, so it holds no Keras 2 model "
                 f"(attributes found: {found}). A weights-only file (model.save_weights) needs the "
@@ -103,6 +116,19 @@ class LegacyH5File:
 
     def layer_weights(self) -> list[tuple[str, list[tuple[str, np.ndarray]]]]:
         """``[(layer name, [(weight name, value), ...]), ...]`` in saved order (all layers)."""
+        return [
+            (layer, [(name, _read(dataset, where)) for name, dataset in datasets])
+            for layer, datasets, where in self._layer_datasets()
+        ]
+
+    def layer_weight_shapes(self) -> list[tuple[str, list[tuple[str, tuple[int, ...]]]]]:
+        """`layer_weights` with each value's shape instead of the value (nothing is read)."""
+        return [
+            (layer, [(name, tuple(dataset.shape)) for name, dataset in datasets])
+            for layer, datasets, _ in self._layer_datasets()
+        ]
+
+    def _layer_datasets(self):
         group = self._group("model_weights", required=True)
         layers = []
         for layer_name in _name_list(group, "layer_names", where=f"{self.path}: model_weights"):
@@ -114,7 +140,9 @@ class LegacyH5File:
             layer_group = group[layer_name]
             where = f"{self.path}: model_weights/{layer_name}"
             names = _name_list(layer_group, "weight_names", where=where)
-            layers.append((layer_name, [(n, _dataset(layer_group, n, where)) for n in names]))
+            layers.append(
+                (layer_name, [(n, _dataset(layer_group, n, where)) for n in names], where)
+            )
         return layers
 
     def optimizer_weights(self) -> list[tuple[str, np.ndarray]] | None:
@@ -123,7 +151,8 @@ class LegacyH5File:
         if group is None:
             return None
         where = f"{self.path}: optimizer_weights"
-        return [(n, _dataset(group, n, where)) for n in _name_list(group, "weight_names", where)]
+        names = _name_list(group, "weight_names", where)
+        return [(n, _read(_dataset(group, n, where), where)) for n in names]
 
 
 def _name_list(group: h5py.Group, attribute: str, where: str) -> list[str]:
@@ -140,7 +169,26 @@ def _name_list(group: h5py.Group, attribute: str, where: str) -> list[str]:
     return [decode_text(v) for v in np.atleast_1d(values)] if len(values) else []
 
 
-def _dataset(group: h5py.Group, name: str, where: str) -> np.ndarray:
-    if name not in group:
+def _dataset(group: h5py.Group, name: str, where: str) -> h5py.Dataset:
+    """The dataset `name`, checked to hold all the values its shape declares."""
+    if name not in group or not isinstance(group[name], h5py.Dataset):
         raise ValueError(f"load_model: {where} lists weight {name!r} but holds no such dataset.")
-    return np.asarray(group[name])
+    dataset = group[name]
+    stored = dataset.id.get_storage_size()
+    if dataset.compression is None and dataset.nbytes and stored < dataset.nbytes:
+        raise ValueError(
+            f"load_model: {where}: weight {name!r} declares shape {dataset.shape} "
+            f"({dataset.nbytes:,} bytes) but the file stores only {stored:,} bytes of it; the "
+            "file is truncated or was not written by Keras."
+        )
+    return dataset
+
+
+def _read(dataset: h5py.Dataset, where: str) -> np.ndarray:
+    try:
+        return np.asarray(dataset)
+    except OSError as error:
+        raise ValueError(
+            f"load_model: {where}: weight {dataset.name!r} cannot be read; the file is damaged "
+            f"({error})."
+        ) from error

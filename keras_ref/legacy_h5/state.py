@@ -13,6 +13,9 @@ Adamax    iterations, n m, n u
 Nadam     iterations, n m, n v (no ``m_schedule``)
 ========  ====================================================================
 
+Keras 2.3.x saved the same slots, with ``iterations`` first for RMSprop, Adagrad and Adadelta too
+and Nadam's ``m_schedule`` after it (`KERAS_2_3_LEADING`).
+
 tf.keras OptimizerV2 names each weight: ``<Opt>/iter:0``, ``<Opt>/momentum_cache:0`` (Nadam's
 ``m_schedule``), then ``<Opt>/<variable>/<slot>:0`` slot by slot in the same variable order.
 
@@ -34,7 +37,13 @@ from keras import ops
 from keras_ref._keras_compat import variable_index
 from keras_ref._numerics import numpy_dtype
 
-__all__ = ["LEGACY_LAYOUT", "V2_SLOTS", "replay_m_schedule", "restore_state"]
+__all__ = [
+    "KERAS_2_3_LEADING",
+    "LEGACY_LAYOUT",
+    "V2_SLOTS",
+    "replay_m_schedule",
+    "restore_state",
+]
 
 #: Keras 2.2.x ``optimizer.weights``: (leading scalars, slot groups of n each).
 LEGACY_LAYOUT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -45,6 +54,14 @@ LEGACY_LAYOUT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "adam": (("iterations",), ("m", "v", "vhat")),
     "adamax": (("iterations",), ("m", "u")),
     "nadam": (("iterations",), ("m", "v")),
+}
+
+#: Keras 2.3.x: the leading scalars where they differ from Keras 2.2.x (same slot groups).
+KERAS_2_3_LEADING: dict[str, tuple[str, ...]] = {
+    "rmsprop": ("iterations",),
+    "adagrad": ("iterations",),
+    "adadelta": ("iterations",),
+    "nadam": ("iterations", "m_schedule"),
 }
 
 #: tf.keras OptimizerV2 slot names -> keras_ref slot names.
@@ -124,15 +141,18 @@ def _base(weight_name: str) -> str:
 
 def _legacy_layout(name, params, saved, path):
     leading, groups = LEGACY_LAYOUT[name]
-    expected = len(leading) + len(groups) * len(params)
-    if len(saved) != expected:
+    layouts = [leading, KERAS_2_3_LEADING.get(name, leading)]
+    counts = [len(lead) + len(groups) * len(params) for lead in layouts]
+    if len(saved) not in counts:
         layout = ", ".join([*leading, *(f"{len(params)} {g}" for g in groups)])
+        also = f" ({counts[1]} by Keras 2.3.x)" if counts[1] != counts[0] else ""
         raise ValueError(
             f"load_model: {path}: optimizer_weights holds {len(saved)} arrays; a Keras 2 "
             f"{name} optimizer over this model's {len(params)} trainable weights saves "
-            f"{expected} ({layout}). Load with compile=False, or compile=True after removing "
-            "the optimizer_weights group, to start with a fresh optimizer."
+            f"{counts[0]} ({layout}){also}. Load with compile=False, or compile=True after "
+            "removing the optimizer_weights group, to start with a fresh optimizer."
         )
+    leading = layouts[counts.index(len(saved))]
     scalars = {key: value for key, (_, value) in zip(leading, saved)}
     values = [value for _, value in saved[len(leading) :]]
     n = len(params)
