@@ -113,9 +113,10 @@ needs_tf2_and_tf_keras = pytest.mark.skipif(
     ],
 )
 def test_tf_keras_file_continues_with_keras_ref_tf2(tmp_path, optimizer_name, kwargs):
-    import keras_ref.tf2.optimizers as tf2
     import tensorflow as tf
     import tf_keras
+
+    import keras_ref.tf2.optimizers as tf2
 
     tf_keras.utils.set_random_seed(0)
     source = tf_keras.Sequential(
