@@ -2,8 +2,8 @@
 
 Every configuration of the grid, float32 and float64, 60 steps: bit-identical trajectories
 (and therefore the same audit rows, which run the fast path on torch). Also with blocks of 8
-elements, so that the audit's small tensors are cut and packed as large ones are on CPU
-(`_blocks`).
+elements in pieces of 4, so that the audit's small tensors are cut, packed and updated by
+several threads as large ones are on CPU (`_blocks`, `_in_threads`).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ def test_multi_tensor_path_is_bit_identical_to_the_generic_path(
 
     if block is not None:
         monkeypatch.setattr(_torch_multi_tensor, "_BLOCK", block)
+        monkeypatch.setattr(_torch_multi_tensor, "_PIECE", block // 2)
     config = OPTIMIZER_GRID[name][label]
     fast = optimizers.get({"class_name": name, "config": config})
     generic = optimizers.get({"class_name": name, "config": config})
