@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import functools
+import os
 import threading
 
 import keras
@@ -101,7 +102,8 @@ def _update(optimizer, learning_rate, dtype: str, params, grads, slots) -> None:
     _in_threads(update, blocks, threads)
 
 
-_pools: dict[int, concurrent.futures.ThreadPoolExecutor] = {}  # by number of workers
+# by process and number of workers
+_pools: dict[tuple[int, int], concurrent.futures.ThreadPoolExecutor] = {}
 
 
 def _in_threads(update, blocks: list, threads: int) -> None:
@@ -112,9 +114,10 @@ def _in_threads(update, blocks: list, threads: int) -> None:
     blocks side by side; a thread that the OS pauses (a busy machine) holds up only its own
     block, where a parallel region per operation would make every operation wait for it.
     """
-    if threads - 1 not in _pools:
-        _pools[threads - 1] = concurrent.futures.ThreadPoolExecutor(threads - 1, "keras_ref_update")
-    pool = _pools[threads - 1]
+    key = (os.getpid(), threads - 1)  # a forked child has none of its parent's threads
+    if key not in _pools:
+        _pools[key] = concurrent.futures.ThreadPoolExecutor(threads - 1, "keras_ref_update")
+    pool = _pools[key]
     queue = iter(blocks)
     lock = threading.Lock()
 
