@@ -2,12 +2,15 @@
 
 Every configuration of the grid, float32 and float64, 60 steps: bit-identical trajectories
 (and therefore the same audit rows, which run the fast path on torch). Also with blocks of 8
-elements, so that the audit's small tensors are cut and packed as large ones are on CPU
-(`_blocks`).
+elements in pieces of 4, so that the audit's small tensors are cut, packed and updated by
+several threads as large ones are on CPU (`_blocks`, `_in_threads`).
 """
 
 from __future__ import annotations
 
+import os
+
+import keras
 import numpy as np
 import pytest
 from parity_support import BACKEND, dtype_params
@@ -31,6 +34,7 @@ def test_multi_tensor_path_is_bit_identical_to_the_generic_path(
 
     if block is not None:
         monkeypatch.setattr(_torch_multi_tensor, "_BLOCK", block)
+        monkeypatch.setattr(_torch_multi_tensor, "_PIECE", block // 2)
     config = OPTIMIZER_GRID[name][label]
     fast = optimizers.get({"class_name": name, "config": config})
     generic = optimizers.get({"class_name": name, "config": config})
@@ -52,3 +56,33 @@ def test_multi_tensor_path_is_bit_identical_to_the_generic_path(
     for a, b in zip(ours, theirs):
         for x, y in zip(a, b):
             np.testing.assert_array_equal(x, y)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_child_steps_with_threads_of_its_own(monkeypatch):
+    """The threads that update blocks do not survive a fork: a child that steps after its parent
+    did gets threads of its own (instead of waiting forever for its parent's)."""
+    import multiprocessing
+
+    from keras_ref.optimizers import _torch_multi_tensor
+
+    monkeypatch.setattr(_torch_multi_tensor, "_BLOCK", 8)
+    monkeypatch.setattr(_torch_multi_tensor, "_PIECE", 4)
+    values = np.arange(64, dtype="float32")
+    variable = keras.Variable(values)
+    opt = optimizers.get("sgd")
+    grad = keras.ops.ones((64,))
+    opt.apply([grad], [variable])  # the parent's threads exist now
+
+    def child() -> None:
+        opt.apply([grad], [variable])
+        lr = np.float32(0.01)
+        expected = (values - lr) - lr  # two steps of p - lr * 1, each rounded to float32
+        os._exit(0 if np.array_equal(keras.ops.convert_to_numpy(variable), expected) else 1)
+
+    process = multiprocessing.get_context("fork").Process(target=child)
+    process.start()
+    process.join(timeout=300)  # a bound against a hang, not a measure
+    if process.is_alive():
+        process.kill()
+    assert process.exitcode == 0

@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+from keras_ref.bench import busy
+
 BACKENDS = ("tensorflow", "jax", "torch")
 COLUMNS = [
     ("backend", "backend"),
@@ -35,6 +37,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller inputs")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="only these optimizers")
     parser.add_argument("--json", metavar="PATH", help="write the rows as JSON")
+    parser.add_argument(
+        "--busy",
+        type=busy.process_count,
+        default=0,
+        metavar="N",
+        help="run twice: as usual, then beside N busy background processes that bench starts "
+        "and always stops; report both",
+    )
 
 
 def _cell(value) -> str:
@@ -48,6 +58,8 @@ def _cell(value) -> str:
 
 
 def run(args) -> int:
+    if getattr(args, "busy", 0):
+        return busy.quiet_and_busy(run, args)
     from rich.console import Console
     from rich.table import Table
 

@@ -19,7 +19,10 @@ faults): large tensors are updated block by block, in cache (`_blocks`). No fuse
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
+import os
+import threading
 
 import keras
 import torch
@@ -37,6 +40,9 @@ from keras_ref._numerics import constant
 _FLOATS = (torch.float32, torch.float64)
 _TORCH_DTYPES = {"float32": torch.float32, "float64": torch.float64}
 _BLOCK = 1 << 19  # elements per block of the update on CPU (2 MiB of float32): see _blocks
+# Elements per piece of a block: ATen's grain size, below which an operation runs in its
+# caller's thread (see _in_threads).
+_PIECE = 1 << 15
 
 
 @functools.lru_cache(maxsize=256)
@@ -91,8 +97,49 @@ def step(optimizer, grads, variables, learning_rate) -> bool:
 
 def _update(optimizer, learning_rate, dtype: str, params, grads, slots) -> None:
     update = _STEPS[type(optimizer).__name__](optimizer, learning_rate, dtype)
-    for block in _blocks(params, grads, slots):
-        update(*block)
+    blocks = list(_blocks(params, grads, slots))
+    threads = torch.get_num_threads()
+    if len(blocks) == 1 or threads == 1 or any(p.numel() > _PIECE for b in blocks for p in b[0]):
+        for block in blocks:
+            update(*block)
+        return
+    _in_threads(update, blocks, threads)
+
+
+# by process and number of workers
+_pools: dict[tuple[int, int], concurrent.futures.ThreadPoolExecutor] = {}
+
+
+def _in_threads(update, blocks: list, threads: int) -> None:
+    """Run `update` on each block, `threads` Python threads taking the next block when done.
+
+    Each operation on a piece of at most `_PIECE` elements runs in its caller's thread (no
+    OpenMP parallel region), and torch releases the GIL while it runs, so the threads update
+    blocks side by side; a thread that the OS pauses (a busy machine) holds up only its own
+    block, where a parallel region per operation would make every operation wait for it.
+    """
+    key = (os.getpid(), threads - 1)  # a forked child has none of its parent's threads
+    if key not in _pools:
+        _pools[key] = concurrent.futures.ThreadPoolExecutor(threads - 1, "keras_ref_update")
+    pool = _pools[key]
+    queue = iter(blocks)
+    lock = threading.Lock()
+
+    def work() -> None:
+        with torch.no_grad():  # (grad mode is per thread)
+            while True:
+                with lock:
+                    block = next(queue, None)
+                if block is None:
+                    return
+                update(*block)
+
+    others = [pool.submit(work) for _ in range(threads - 1)]
+    try:
+        work()
+    finally:
+        for other in others:
+            other.result()
 
 
 def _values(variables) -> list:
@@ -117,8 +164,9 @@ def _blocks(params, grads, slots):
     and temporaries stay in cache through the ~12 passes of an update, where whole large
     tensors would come from memory again at every pass (and their temporaries be fresh,
     page-faulting allocations). A large contiguous tensor is cut, with its gradient and slots,
-    into flat views of `_BLOCK` elements; smaller tensors are packed together, in order. Each
-    element still meets the same operations on the same operands: the numbers are unchanged.
+    into flat views of `_PIECE` elements; pieces and smaller tensors are packed together, in
+    order. Each element still meets the same operations on the same operands: the numbers are
+    unchanged.
     """
     if params[0].device.type != "cpu" or sum(p.numel() for p in params) <= _BLOCK:
         yield params, grads, slots
@@ -126,10 +174,10 @@ def _blocks(params, grads, slots):
     pieces = []  # one tuple (param, grad, *slots) per piece of a variable
     for tensors in zip(params, grads, *slots):
         shape = tensors[0].shape
-        if tensors[0].numel() > _BLOCK and all(
+        if tensors[0].numel() > _PIECE and all(
             t.shape == shape and t.is_contiguous() for t in tensors
         ):
-            pieces.extend(zip(*(t.view(-1).split(_BLOCK) for t in tensors)))
+            pieces.extend(zip(*(t.view(-1).split(_PIECE) for t in tensors)))
         else:
             pieces.append(tensors)
     block, size = [], 0
