@@ -248,7 +248,7 @@ def attach_logits(output, logits) -> bool:
 # -- the .h5 loader: building a model's variables without allocating them ---------------------
 
 _GLOBAL_STATE = "keras.src.backend.common.global_state"
-_hook(_GLOBAL_STATE, "get_global_attribute", ("name", "default"), "deferred_variables")
+_hook(_GLOBAL_STATE, "get_global_attribute", ("name",), "deferred_variables")
 _hook(_GLOBAL_STATE, "set_global_attribute", ("name", "value"), "deferred_variables")
 
 
