@@ -62,17 +62,60 @@ def test_bad_flags_exit_2_naming_the_flag(args, flag):
     assert flag in done.stderr
 
 
-@pytest.mark.skipif(BACKEND != "torch", reason="timed once, in the (fastest) torch pass")
-def test_bench_reports_ratios(tmp_path):
+def test_bench_worker_reports_ratios_on_a_tiny_problem(tmp_path, monkeypatch):
+    """The bench's structure and arithmetic, on sizes that take seconds (no timing asserted)."""
+    from keras_ref.bench import worker
+
+    monkeypatch.setattr(worker, "STEP_SIZE", 4096)
+    monkeypatch.setattr(worker, "COPY_SIZE", 4 * 4096)
+    monkeypatch.setitem(worker.FIT_PLANS, BACKEND, ((3, {"mlp": 8, "many": 8}),) * 2)
     out = tmp_path / "b.json"
-    done = keras_ref_cli(
-        "bench", "--backend", "torch", "--quick", "--only", "sgd", "--json", str(out)
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    result = json.loads(out.read_text())["results"]["torch"]
-    rows = result["rows"]
-    assert result["seconds"] > 0  # the worker's wall time, reported (never asserted on)
+    assert worker.main(["--quick", "--only", "sgd", "--out", str(out)]) == 0
+    rows = json.loads(out.read_text())["rows"]
     assert {row["case"].split(" (")[0] for row in rows} == {"compiled step", "fit mlp", "fit many"}
-    assert all(row["ratio"] > 0 for row in rows)
+    assert {row["backend"] for row in rows} == {BACKEND}
+    for row in rows:
+        assert row["ratio"] > 0 and row["ours_ms"] > 0 and row["stock_ms"] > 0
+        low, high = row["ratio_iqr"]
+        assert low <= row["ratio"] <= high or low == high
     (step,) = [row for row in rows if row["case"].startswith("compiled step")]
     assert step["copy_bandwidth_gb_s"] > 0 and step["bound_ms"] > 0
+    assert step["ratio_to_bound"] == pytest.approx(step["ours_ms"] / step["bound_ms"], rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["audit", "--only", "Nadamm"], "did you mean nadam"),
+        (["audit", "--only", "adam", "msee"], "did you mean mse"),
+        (["bench", "--only", "adamm"], "did you mean adam"),
+        (["audit", "--json", "/nonexistent/dir/a.json"], "does not exist"),
+        (["audit", "--plot", "/nonexistent/dir/a.png"], "does not exist"),
+        (["audit", "--format", "html"], "--format"),
+    ],
+)
+def test_bad_names_and_paths_exit_2_before_any_work(args, message):
+    done = keras_ref_cli(*args, timeout=120)
+    assert done.returncode == 2 and message in done.stderr, done.stderr
+    assert done.stdout == ""
+
+
+def test_aliases_resolve_to_the_audited_names():
+    from keras_ref import cli_arguments
+
+    assert cli_arguments.flatten([cli_arguments.component(n) for n in ("MSE", "Nadam", "acc")]) == [
+        "mean_squared_error", "nadam",
+        "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
+    ]  # fmt: skip
+
+
+def test_audit_json_format_on_stdout_is_the_result(tmp_path):
+    done = keras_ref_cli(
+        "audit", "--backend", BACKEND, "--dtype", "float32", "--steps", "3", "--only", "mse",
+        "--format", "json", "--quiet",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout)
+    (row,) = result["rows"]
+    assert row["component"] == "mean_squared_error" and row["status"] == "PASS"
+    assert "1 passed, 0 failed" in done.stderr

@@ -5,20 +5,23 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from keras_ref.cli_output import Column, fitted_table, markdown_table
+
+# priority: 0 always shown; the highest numbers are dropped first in a narrow terminal
 COLUMNS = [
-    ("backend", "backend"),
-    ("device", "device"),
-    ("component", "component"),
-    ("config", "config"),
-    ("dtype", "dtype"),
-    ("stock", "stock Keras 3 equivalent"),
-    ("ulp", "max ulp"),
-    ("rel", "rel vs ref"),
-    ("tolerance", "bound"),
-    ("stock_identical", "= stock"),
-    ("stock_rel", "rel vs stock"),
-    ("stock_default_drift", "stock-default drift"),
-    ("status", "status"),
+    Column("backend", "backend", 3),
+    Column("device", "device", 6),
+    Column("component", "component", 0, wrap_at=18),
+    Column("config", "config", 1, wrap_at=14),
+    Column("dtype", "dtype", 1),
+    Column("stock", "stock Keras 3 equivalent", 7, wrap_at=16),
+    Column("ulp", "max ulp", 5, right=True),
+    Column("rel", "rel vs ref", 1, right=True),
+    Column("tolerance", "bound", 4, right=True),
+    Column("stock_identical", "= stock", 3),
+    Column("stock_rel", "rel vs stock", 5, right=True),
+    Column("stock_default_drift", "stock-default drift", 2, right=True),
+    Column("status", "status", 0),
 ]
 
 
@@ -30,18 +33,11 @@ def _cell(key: str, value) -> str:
     return str(value)
 
 
-def table(rows: list[dict], title: str):
-    """A `rich.table.Table` with one line per row."""
-    from rich.table import Table
-
-    t = Table(title=title, header_style="bold", show_lines=False)
-    for key, header in COLUMNS:
-        t.add_column(header, justify="right" if key in {"ulp", "rel", "tolerance"} else "left")
-    for row in rows:
-        cells = [_cell(key, row.get(key)) for key, _ in COLUMNS]
-        style = None if row["status"] == "PASS" else "bold red"
-        t.add_row(*cells, style=style)
-    return t
+def table(rows: list[dict], title: str, width: int = 200):
+    """A `rich.table.Table` with one line per row and the columns that fit in `width`."""
+    return fitted_table(
+        COLUMNS, rows, _cell, title=title, width=width, failed=lambda r: r["status"] != "PASS"
+    )
 
 
 def row_notes(rows: list[dict]) -> list[str]:
@@ -56,11 +52,8 @@ def row_notes(rows: list[dict]) -> list[str]:
 
 
 def markdown(rows: list[dict], title: str) -> str:
-    lines = [f"# {title}", "", "| " + " | ".join(h for _, h in COLUMNS) + " |"]
-    lines.append("|" + "---|" * len(COLUMNS))
-    for row in rows:
-        lines.append("| " + " | ".join(_cell(k, row.get(k)) for k, _ in COLUMNS) + " |")
-    return "\n".join(lines) + "\n"
+    """Every column, as Markdown."""
+    return markdown_table(COLUMNS, rows, _cell, title)
 
 
 def write_json(path: str | Path, result: dict) -> None:

@@ -4,39 +4,46 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import sys
 import time
 from pathlib import Path
 
+from keras_ref import cli_arguments as arguments
 from keras_ref.bench import busy
+from keras_ref.cli_output import Column, console, fitted_table, markdown_table
 
-BACKENDS = ("tensorflow", "jax", "torch")
+DESCRIPTION = (
+    "Time each legacy optimizer in model.fit (a small MLP and a model with 102 weight "
+    "tensors) and in one compiled step on 16M float32 parameters, against the closest "
+    "stock Keras 3 configuration, alternating both in the same process; report medians, "
+    "the ratio keras_ref/stock and the ratio to the step's memory-traffic bound. Also "
+    "the losses on a large batch."
+)
+# priority: 0 always shown; the highest numbers are dropped first in a narrow terminal
 COLUMNS = [
-    ("backend", "backend"),
-    ("case", "case"),
-    ("component", "component"),
-    ("ours_ms", "keras_ref ms"),
-    ("stock_ms", "stock ms"),
-    ("ratio", "keras_ref/stock"),
-    ("ratio_iqr", "ratio IQR"),
-    ("bound_ms", "memory bound ms"),
-    ("ratio_to_bound", "keras_ref/bound"),
-    ("stock_ratio_to_bound", "stock/bound"),
+    Column("backend", "backend", 3),
+    Column("case", "case", 0),
+    Column("component", "component", 0),
+    Column("ours_ms", "keras_ref ms", 2, right=True),
+    Column("stock_ms", "stock ms", 2, right=True),
+    Column("ratio", "keras_ref/stock", 0, right=True),
+    Column("ratio_iqr", "ratio IQR", 4, right=True),
+    Column("bound_ms", "memory bound ms", 5, right=True),
+    Column("ratio_to_bound", "keras_ref/bound", 1, right=True),
+    Column("stock_ratio_to_bound", "stock/bound", 3, right=True),
 ]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--backend",
-        choices=[*BACKENDS, "all"],
-        default=os.environ.get("KERAS_BACKEND", "tensorflow"),
-        help="backend to time; 'all' runs each in its own process (default: KERAS_BACKEND)",
-    )
+    arguments.add_backend_argument(parser, "time")
     parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller inputs")
-    parser.add_argument("--only", nargs="+", metavar="NAME", help="only these optimizers")
-    parser.add_argument("--json", metavar="PATH", help="write the rows as JSON")
+    parser.add_argument(
+        "--only", nargs="+", type=arguments.optimizer, metavar="NAME", help="only these optimizers"
+    )
+    parser.add_argument(
+        "--json", type=arguments.output_path, metavar="PATH", help="write the rows as JSON"
+    )
+    arguments.add_output_arguments(parser)
     parser.add_argument(
         "--busy",
         type=busy.process_count,
@@ -60,38 +67,34 @@ def _cell(value) -> str:
 def run(args) -> int:
     if getattr(args, "busy", 0):
         return busy.quiet_and_busy(run, args)
-    from rich.console import Console
-    from rich.table import Table
+    from keras_ref._workers import run_workers
 
-    from keras_ref._workers import progress_bar, run_worker
-
-    console = Console() if sys.stdout.isatty() else Console(width=200)
-    backends = list(BACKENDS) if args.backend == "all" else [args.backend]
-    argv = (["--quick"] if args.quick else []) + (["--only", *args.only] if args.only else [])
+    out = console()
+    messages = console(stderr=args.format == "json")
+    backends = list(arguments.BACKENDS) if args.backend == "all" else [args.backend]
+    only = arguments.flatten(args.only)
+    argv = (["--quick"] if args.quick else []) + (["--only", *only] if only else [])
     results = {}
-    with progress_bar(console) as progress:
-        for backend in backends:
-            task = progress.add_task(f"{backend}: starting", total=None)
-            started = time.perf_counter()
-            results[backend] = run_worker(
-                "keras_ref.bench.worker", backend, argv, {}, progress, task
-            )
-            results[backend]["seconds"] = time.perf_counter() - started
+    for backend in backends:  # one at a time: timings need the machine to themselves
+        started = time.perf_counter()
+        ((_, results[backend]),) = run_workers(
+            [(backend, "keras_ref.bench.worker", argv, {})], 1, messages, quiet=args.quiet
+        )
+        results[backend]["seconds"] = time.perf_counter() - started
     failed = {b: r["error"] for b, r in results.items() if "error" in r}
     for error in failed.values():
-        console.print(f"[bold red]{error}[/]")
+        messages.print(f"[bold red]{error}[/]", highlight=False)
     rows = [row for r in results.values() if "error" not in r for row in r["rows"]]
-    table = Table(title="keras_ref vs stock Keras 3 (medians, same process, alternating)")
-    for _, header in COLUMNS:
-        table.add_column(
-            header, justify="left" if header in {"backend", "case", "component"} else "right"
-        )
-    for row in rows:
-        table.add_row(*[_cell(row.get(key)) for key, _ in COLUMNS])
-    console.print(table)
+    title = "keras_ref vs stock Keras 3 (medians, same process, alternating)"
+    if args.format == "json":
+        print(json.dumps({"results": results}, indent=1))
+    elif args.format == "markdown":
+        print(markdown_table(COLUMNS, rows, _cell, title), end="")
+    elif not args.quiet:
+        out.print(fitted_table(COLUMNS, rows, _cell, title=title, width=out.width))
     for backend, r in results.items():
         if "error" not in r:
-            console.print(_summary(backend, r))
+            messages.print(_summary(backend, r), markup=False)
     if args.json:
         Path(args.json).write_text(json.dumps({"results": results}, indent=1))
     return 1 if failed else 0
