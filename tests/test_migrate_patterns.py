@@ -5,7 +5,6 @@ against the installed Keras; encodings kept on --write."""
 
 from __future__ import annotations
 
-import ast
 import inspect
 import io
 import subprocess
@@ -285,24 +284,6 @@ def test_docs_table_is_the_facts_table() -> None:
     assert (ROOT / "docs" / "migration.md").read_text(encoding="utf-8") == page()
 
 
-def _package_imports_keras_eagerly() -> bool:
-    """Whether keras_ref/__init__.py imports its submodules (and so Keras) at import time."""
-    tree = ast.parse((ROOT / "keras_ref" / "__init__.py").read_text(encoding="utf-8"))
-    lazy = any(isinstance(n, ast.FunctionDef) and n.name == "__getattr__" for n in tree.body)
-    eager = any(
-        isinstance(n, ast.ImportFrom)
-        and n.module
-        and n.module.startswith("keras_ref")
-        and n.module != "keras_ref._version"
-        for n in tree.body
-    )
-    return eager and not lazy
-
-
-@pytest.mark.skipif(
-    _package_imports_keras_eagerly(),
-    reason="keras_ref/__init__.py still imports keras eagerly (no PEP 562 __getattr__ yet)",
-)
 def test_migrate_imports_no_backend() -> None:
     code = (
         "import sys, keras_ref.migrate.command, keras_ref.migrate.table\n"
