@@ -19,6 +19,7 @@ __all__ = [
     "build_custom",
     "callable_name",
     "custom_object",
+    "deserialize_callable",
     "is_missing",
     "scope_name",
     "serialize",
@@ -70,6 +71,18 @@ def build_custom(cls: Any, config: Any) -> Any:
     if not isinstance(config, dict):
         raise ValueError(f"deserialize: the config of {cls!r} must be a dict, got {config!r}.")
     return cls(**config)
+
+
+def deserialize_callable(config: Any) -> Any:
+    """A wrapped loss or metric callable from its Keras 3 config; a custom class without
+    ``from_config`` (found in `custom_object_scope` or the registered objects) is built from
+    its config, as legacy did, where Keras 3 raises."""
+    if isinstance(config, dict) and "class_name" in config:
+        for name in (config.get("registered_name"), config["class_name"]):
+            found = custom_object(name, None) if isinstance(name, str) else _MISSING
+            if not is_missing(found) and not hasattr(found, "from_config"):
+                return build_custom(found, config.get("config"))
+    return keras.saving.deserialize_keras_object(config)
 
 
 def callable_name(fn: Any) -> str:

@@ -225,7 +225,7 @@ class MeanMetricWrapper(keras.metrics.Metric):
     def from_config(cls, config: dict):
         config = dict(config)
         if "fn" in config:
-            config["fn"] = keras.saving.deserialize_keras_object(config["fn"])
+            config["fn"] = legacy_objects.deserialize_callable(config["fn"])
         return cls(**config)
 
 

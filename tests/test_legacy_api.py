@@ -86,6 +86,18 @@ def test_deserialize_builds_a_plain_custom_class_from_its_config(module):
     assert isinstance(scoped, _Blend) and scoped.fraction == 0.3
 
 
+def test_saved_model_with_a_plain_custom_loss_class_loads(tmp_path):
+    model, _ = _dense_model()
+    keras_ref.compile(model, "sgd", _Blend(0.3))
+    path = str(tmp_path / "blend.keras")
+    model.save(path)
+    with keras.saving.custom_object_scope({"_Blend": _Blend}):
+        loaded = keras.models.load_model(path)
+    assert isinstance(loaded.loss.fn, _Blend) and loaded.loss.fn.fraction == 0.3
+    x, y = np.ones((4, 2), np.float32), np.zeros((4, 1), np.float32)
+    assert loaded.evaluate(x, y, verbose=0) == pytest.approx(model.evaluate(x, y, verbose=0))
+
+
 def test_get_reads_the_custom_object_scope():
     def doubled_mae(y_true, y_pred):
         return 2.0 * L.mean_absolute_error(y_true, y_pred)
