@@ -268,3 +268,22 @@ def deferred_variables() -> Iterator[None]:
             yield
     finally:
         global_state.set_global_attribute(key, pending)
+
+
+# -- one optimizer shared by two models: the copy counts its steps in the original's counter ---
+
+_hook(_OPTIMIZER, "_iterations", None, "share_iterations")
+_hook(_OPTIMIZER, "_variables", None, "share_iterations")
+
+
+def share_iterations(copy, original) -> None:
+    """Make optimizer `copy` count its steps in `original`'s `iterations` variable.
+
+    Keras 3 keeps the counter in the private `_iterations` attribute and lists it in the private
+    `_variables`; the copy's own counter is replaced in both, in place.
+    """
+    own = copy._iterations
+    shared = original._iterations
+    variables = [shared if v is own else v for v in copy._variables]
+    copy._iterations = shared  # the tracker appends `shared` to `_variables` ...
+    copy._variables[:] = variables  # ... which is set back to one entry per variable here

@@ -24,6 +24,17 @@ def numpy_dtype(dtype) -> np.dtype:
     return np.dtype(_NUMPY_DTYPES.get(name, name))
 
 
+def tensor(x, dtype=None):
+    """`x` as a tensor (cast to `dtype` if given); a symbolic `keras.KerasTensor` stays symbolic.
+
+    `ops.convert_to_tensor` rejects the KerasTensors of ``keras.Input`` (a loss built from model
+    tensors, as in the legacy VAE example); `ops.cast` accepts both kinds.
+    """
+    if isinstance(x, keras.KerasTensor) or (dtype is not None and ops.is_tensor(x)):
+        return x if dtype is None else ops.cast(x, dtype)
+    return ops.convert_to_tensor(x, dtype=dtype)
+
+
 def constant(value: float, dtype):
     """`value` rounded once, directly, to `dtype` (no detour through float32)."""
     array = np.asarray(value, dtype=numpy_dtype(dtype))
@@ -32,11 +43,11 @@ def constant(value: float, dtype):
 
 def maximum(a, b):
     """Elementwise max that keeps the input dtype and propagates NaN from either side."""
-    a, b = ops.convert_to_tensor(a), ops.convert_to_tensor(b)
+    a, b = tensor(a), tensor(b)
     if _torch_same_dtype(a, b):  # one kernel instead of four, in eager torch
         return torch_extremum(a, b, largest=True)
-    larger = ops.where(a < b, b, a)  # NaN in `a` survives: the comparison is False
-    return ops.where(b != b, b, larger)  # NaN in `b` survives here
+    larger = ops.where(ops.less(a, b), b, a)  # NaN in `a` survives: the comparison is False
+    return ops.where(ops.not_equal(b, b), b, larger)  # NaN in `b` survives here
 
 
 def nonnegative_maximum(a, b):
@@ -47,7 +58,7 @@ def nonnegative_maximum(a, b):
     Two exceptions: which NaN when both are NaN, and a subnormal `a` on a backend that flushes
     subnormals (TensorFlow, XLA on CPU), as its multiplications do: `a = b2 * u` never is one.
     """
-    a, b = ops.convert_to_tensor(a), ops.convert_to_tensor(b)
+    a, b = tensor(a), tensor(b)
     if a.dtype == b.dtype and native_extremum_propagates_nan():
         return ops.maximum(a, b)
     return maximum(a, b)
@@ -55,12 +66,17 @@ def nonnegative_maximum(a, b):
 
 def minimum(a, b):
     """Elementwise min that keeps the input dtype and propagates NaN from either side."""
-    a, b = ops.convert_to_tensor(a), ops.convert_to_tensor(b)
+    a, b = tensor(a), tensor(b)
     if _torch_same_dtype(a, b):
         return torch_extremum(a, b, largest=False)
-    smaller = ops.where(b < a, b, a)  # NaN in `a` survives: the comparison is False
-    return ops.where(b != b, b, smaller)  # NaN in `b` survives here
+    smaller = ops.where(ops.less(b, a), b, a)  # NaN in `a` survives: the comparison is False
+    return ops.where(ops.not_equal(b, b), b, smaller)  # NaN in `b` survives here
 
 
 def _torch_same_dtype(a, b) -> bool:
-    return keras.backend.backend() == "torch" and a.dtype == b.dtype
+    return (
+        keras.backend.backend() == "torch"
+        and a.dtype == b.dtype
+        and not isinstance(a, keras.KerasTensor)
+        and not isinstance(b, keras.KerasTensor)
+    )

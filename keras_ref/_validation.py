@@ -65,3 +65,19 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' Did you mean "x"?' for the closest choice, or an empty string."""
     hint = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f' Did you mean "{hint[0]}"?' if hint else ""
+
+
+class UnknownIdentifierError(ValueError, TypeError):
+    """An identifier that `get` cannot resolve (a number, an unknown object).
+
+    Both a ValueError (what Keras 2.2.4's `get` functions raised) and a TypeError (what Keras 3
+    raises), so code written against either keeps catching it. See docs/legacy-api.md.
+    """
+
+
+def unknown_identifier(owner: str, expected: str, identifier) -> UnknownIdentifierError:
+    """The error `get` raises for an identifier of the wrong kind."""
+    return UnknownIdentifierError(
+        f"{owner}: `identifier` must be {expected}, got {identifier!r} "
+        f"({type(identifier).__name__})."
+    )

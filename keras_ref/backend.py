@@ -32,6 +32,8 @@ from keras import ops
 from keras_ref._numerics import constant
 from keras_ref._numerics import maximum as _nan_maximum
 from keras_ref._numerics import minimum as _nan_minimum
+from keras_ref._numerics import tensor as _tensor
+from keras_ref._symbolic import accepts_symbolic
 
 Axis = int | Sequence[int] | None
 
@@ -94,15 +96,11 @@ def _is_number(value) -> bool:
     return isinstance(value, numbers.Number) and not isinstance(value, bool)
 
 
-def _tensor(x):
-    return ops.convert_to_tensor(x)
-
-
 def _like(value, reference):
     """`value` as a tensor; a Python number becomes an exact constant of `reference`'s dtype."""
     if _is_number(value) and _is_float(reference):
         return constant(value, reference.dtype)
-    return ops.convert_to_tensor(value)
+    return _tensor(value)
 
 
 def _operands(x, y):
@@ -141,61 +139,72 @@ def _element_count(x, axes: tuple[int, ...], dtype):
 
 
 # -- elementwise math ---------------------------------------------------------------------------
+@accepts_symbolic
 def abs(x):
     """``|x|``."""
     return ops.abs(x)
 
 
+@accepts_symbolic
 def square(x):
     """``x**2``."""
     return ops.square(x)
 
 
+@accepts_symbolic
 def sqrt(x):
     """``sqrt(max(x, 0))``: negative inputs give 0, as legacy (NaN stays NaN)."""
     x = _tensor(x)
     return ops.sqrt(_nan_maximum(x, _like(0.0, x)))
 
 
+@accepts_symbolic
 def log(x):
     """Natural logarithm."""
     return ops.log(x)
 
 
+@accepts_symbolic
 def exp(x):
     """``e**x``."""
     return ops.exp(x)
 
 
+@accepts_symbolic
 def pow(x, a):
     """``x**a``; a Python-number exponent is rounded once to `x`'s dtype."""
     x = _tensor(x)
     return ops.power(x, _like(a, x))
 
 
+@accepts_symbolic
 def round(x):
     """Round to the nearest integer, half to even (``round(0.5) == 0``, ``round(1.5) == 2``)."""
     return ops.round(x)
 
 
+@accepts_symbolic
 def softplus(x):
     """``log(1 + exp(x))``, evaluated as ``max(x, 0) + log1p(exp(-|x|))`` (accurate everywhere)."""
     x = _tensor(x)
     return _nan_maximum(x, _like(0.0, x)) + ops.log1p(ops.exp(-ops.abs(x)))
 
 
+@accepts_symbolic
 def maximum(x, y):
     """Elementwise max; keeps the dtype and propagates NaN from either side."""
     x, y = _operands(x, y)
     return _nan_maximum(x, y)
 
 
+@accepts_symbolic
 def minimum(x, y):
     """Elementwise min; keeps the dtype and propagates NaN from either side."""
     x, y = _operands(x, y)
     return _nan_minimum(x, y)
 
 
+@accepts_symbolic
 def clip(x, min_value, max_value):
     """``min(max(x, min_value), max_value)``; ``None`` bounds are -inf/+inf.
 
@@ -210,36 +219,43 @@ def clip(x, min_value, max_value):
 
 
 # -- comparisons --------------------------------------------------------------------------------
+@accepts_symbolic
 def equal(x, y):
     """Elementwise ``x == y`` (bool)."""
     return ops.equal(*_operands(x, y))
 
 
+@accepts_symbolic
 def not_equal(x, y):
     """Elementwise ``x != y`` (bool)."""
     return ops.not_equal(*_operands(x, y))
 
 
+@accepts_symbolic
 def greater(x, y):
     """Elementwise ``x > y`` (bool)."""
     return ops.greater(*_operands(x, y))
 
 
+@accepts_symbolic
 def greater_equal(x, y):
     """Elementwise ``x >= y`` (bool)."""
     return ops.greater_equal(*_operands(x, y))
 
 
+@accepts_symbolic
 def less(x, y):
     """Elementwise ``x < y`` (bool)."""
     return ops.less(*_operands(x, y))
 
 
+@accepts_symbolic
 def less_equal(x, y):
     """Elementwise ``x <= y`` (bool)."""
     return ops.less_equal(*_operands(x, y))
 
 
+@accepts_symbolic
 def switch(condition, then_expression, else_expression):
     """``where(condition, then, else)``; callables are called first.
 
@@ -293,12 +309,14 @@ def int_shape(x) -> tuple:
     return tuple(_tensor(x).shape)
 
 
+@accepts_symbolic
 def flatten(x):
     """`x` reshaped to 1-D."""
     return ops.reshape(x, (-1,))
 
 
 # -- reductions ---------------------------------------------------------------------------------
+@accepts_symbolic
 def sum(x, axis: Axis = None, keepdims: bool = False):
     """Sum over `axis` (all axes for None; an empty list reduces nothing)."""
     x = _tensor(x)
@@ -308,6 +326,7 @@ def sum(x, axis: Axis = None, keepdims: bool = False):
     return ops.sum(x, axis=axes, keepdims=keepdims)
 
 
+@accepts_symbolic
 def max(x, axis: Axis = None, keepdims: bool = False):
     """Maximum over `axis` (all axes for None; an empty list reduces nothing)."""
     x = _tensor(x)
@@ -317,6 +336,7 @@ def max(x, axis: Axis = None, keepdims: bool = False):
     return ops.max(x, axis=axes, keepdims=keepdims)
 
 
+@accepts_symbolic
 def mean(x, axis: Axis = None, keepdims: bool = False):
     """``sum(x, axis) / n``; a bool (or integer) tensor is averaged in `floatx`.
 
@@ -330,6 +350,9 @@ def mean(x, axis: Axis = None, keepdims: bool = False):
     if not axes:
         return x
     total = ops.sum(x, axis=axes, keepdims=keepdims)
+    if isinstance(x, keras.KerasTensor) and None in (x.shape[a] for a in axes):
+        # symbolic, of unknown size: the count must be an op too (it runs with the real batch)
+        return total / ops.sum(ops.ones_like(x), axis=axes, keepdims=keepdims)
     return total / _element_count(x, axes, x.dtype)
 
 
@@ -338,6 +361,7 @@ def argmax(x, axis: int = -1):
     return ops.argmax(x, axis=axis)
 
 
+@accepts_symbolic
 def l2_normalize(x, axis: Axis = None):
     """``x / sqrt(max(sum(x**2, axis), 1e-12))`` (TensorFlow's `l2_normalize` floor).
 
@@ -371,6 +395,7 @@ def _float_output(output):
     return output
 
 
+@accepts_symbolic
 def categorical_crossentropy(target, output, from_logits: bool = False, axis: int = -1):
     """``-sum(target * log(p), axis)``, ``p = clip(output / sum(output, axis), eps, 1 - eps)``.
 
@@ -393,6 +418,7 @@ def _log_softmax(z, axis: int):
     return shifted - ops.log(sum(ops.exp(shifted), axis=axis, keepdims=True))
 
 
+@accepts_symbolic
 def sparse_categorical_crossentropy(target, output, from_logits: bool = False, axis: int = -1):
     """``-log_softmax(z)[label]`` with ``z = log(clip(output, eps, 1 - eps))`` (or the logits).
 
@@ -441,6 +467,7 @@ def _check_label_count(target, output) -> None:
         )
 
 
+@accepts_symbolic
 def binary_crossentropy(target, output, from_logits: bool = False):
     """``max(z, 0) - z*target + log1p(exp(-|z|))``, ``z = log(p / (1 - p))``, ``p = clip(output)``.
 
@@ -454,7 +481,7 @@ def binary_crossentropy(target, output, from_logits: bool = False):
         z = output
     else:
         p = clip(output, *_probability_bounds(output))
-        z = ops.log(p / (constant(1.0, p.dtype) - p))
+        z = ops.log(p / ops.subtract(constant(1.0, p.dtype), p))
     zero = ops.zeros_like(z)
     positive = z >= zero
     relu_z = ops.where(positive, z, zero)
@@ -463,6 +490,7 @@ def binary_crossentropy(target, output, from_logits: bool = False):
 
 
 # -- ranking ------------------------------------------------------------------------------------
+@accepts_symbolic
 def in_top_k(predictions, targets, k: int):
     """Whether ``predictions[i, targets[i]]`` is among the `k` largest of row ``i`` (bool).
 

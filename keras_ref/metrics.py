@@ -5,8 +5,11 @@ Per-sample functions (``(N, C)`` inputs give ``(N,)`` values):
 - ``binary_accuracy``: ``mean(y == round(ŷ), -1)``, half to even (stock: ``ŷ > 0.5``);
 - ``categorical_accuracy``: ``argmax(y, -1) == argmax(ŷ, -1)``;
 - ``sparse_categorical_accuracy``: ``max(y, -1) == argmax(ŷ, -1)`` (labels ``(N, 1)`` or ``(N,)``);
-- ``top_k_categorical_accuracy`` / ``sparse_top_k_categorical_accuracy`` (k=5): TensorFlow's
-  `in_top_k` on every backend, so ties at the k-th value count as in the top k.
+- ``top_k_categorical_accuracy`` / ``sparse_top_k_categorical_accuracy`` (k=5): the batch mean
+  of TensorFlow's `in_top_k` on every backend (ties at the k-th value count as in the top k).
+
+The loss functions are re-exported under their legacy names (``metrics.mean_squared_error``,
+``metrics.mse``, ...), as Keras 2.2.4 did.
 
 The `Metric` classes reduce each batch like the legacy loss (`legacy_weighted_mean`: a mask, and
 ``sum(w*v) / count(w != 0)`` when sample weights are passed, i.e. for ``weighted_metrics``), then
@@ -24,17 +27,27 @@ from typing import Any
 import keras
 from keras import ops
 
+from keras_ref import _legacy_objects as legacy_objects
 from keras_ref import backend as K
 from keras_ref import losses as losses_module
 from keras_ref._backend_specific import float64_supported
 from keras_ref._keras_compat import get_keras_mask
-from keras_ref._validation import did_you_mean
+from keras_ref._numerics import tensor
+from keras_ref._symbolic import accepts_symbolic
+from keras_ref._validation import did_you_mean, unknown_identifier
+from keras_ref.losses import functions as _loss_functions
 from keras_ref.losses.reduction import legacy_weighted_mean
 
 _register = keras.saving.register_keras_serializable(package="keras_ref")
 
+#: The loss functions (and aliases) Keras 2.2.4 re-exported from `keras.metrics`: all but these.
+_NOT_REEXPORTED = ("KLD", "kld", "categorical_hinge")
+LOSS_REEXPORTS = tuple(n for n in _loss_functions.__all__ if n not in _NOT_REEXPORTED)
+globals().update({name: getattr(_loss_functions, name) for name in LOSS_REEXPORTS})
+
 __all__ = [
     "ALL_METRICS",
+    "LOSS_REEXPORTS",
     "BinaryAccuracy",
     "CategoricalAccuracy",
     "LegacyAutoMetric",
@@ -51,6 +64,7 @@ __all__ = [
     "sparse_categorical_accuracy",
     "sparse_top_k_categorical_accuracy",
     "top_k_categorical_accuracy",
+    *LOSS_REEXPORTS,
 ]
 
 
@@ -63,7 +77,7 @@ def _value_dtype(y_pred) -> str:
 
 def _sparse_labels(y_true, y_pred):
     """Legacy sparse labels: ``max(y, -1)`` for ``(N, 1)`` targets, ``y`` itself for ``(N,)``."""
-    y_true = ops.convert_to_tensor(y_true)
+    y_true = tensor(y_true)
     if len(y_true.shape) == len(y_pred.shape):
         return K.max(y_true, axis=-1)
     if len(y_true.shape) == len(y_pred.shape) - 1:
@@ -82,6 +96,7 @@ def _check_k(owner: str, k) -> int:
 
 
 @_register
+@accepts_symbolic
 def binary_accuracy(y_true, y_pred):
     """``mean(y_true == round(y_pred), -1)`` with round half to even.
 
@@ -94,6 +109,7 @@ def binary_accuracy(y_true, y_pred):
 
 
 @_register
+@accepts_symbolic
 def categorical_accuracy(y_true, y_pred):
     """``argmax(y_true, -1) == argmax(y_pred, -1)`` as 0.0/1.0 (the first maximum on ties)."""
     y_true, y_pred = losses_module.functions.prepare("categorical_accuracy", y_true, y_pred)
@@ -102,36 +118,42 @@ def categorical_accuracy(y_true, y_pred):
 
 
 @_register
+@accepts_symbolic
 def sparse_categorical_accuracy(y_true, y_pred):
     """``max(y_true, -1) == argmax(y_pred, -1)`` as 0.0/1.0; labels ``(N, 1)`` or ``(N,)``."""
-    y_pred = ops.convert_to_tensor(y_pred)
+    y_pred = tensor(y_pred)
     labels = _sparse_labels(y_true, y_pred)
     predicted = ops.cast(K.argmax(y_pred, axis=-1), labels.dtype)
     return ops.cast(K.equal(labels, predicted), _value_dtype(y_pred))
 
 
 @_register
+@accepts_symbolic
 def top_k_categorical_accuracy(y_true, y_pred, k: int = 5):
-    """``in_top_k(y_pred, argmax(y_true, -1), k)`` as 0.0/1.0 (ties at the k-th value count).
+    """``mean(in_top_k(y_pred, argmax(y_true, -1), k), -1)``: one value per batch (ties count).
 
-    Differs from stock Keras 3: on JAX and torch stock `in_top_k` can count a row that holds NaN
-    or +-inf as a hit (TensorFlow, and keras_ref, say False). Legacy 2.2.4 returned the batch
-    mean, which gives the same unweighted value; as a *weighted* metric it scaled that mean by
-    ``mean(w) / mean(w != 0)``, whereas the per-sample form gives ``sum(w*v) / count(w != 0)``.
+    As legacy, the batch mean (0.5 when one of two samples is in the top k), not one value per
+    sample; as a weighted metric the legacy reduction then gives ``mean(w) * v / mean(w != 0)``.
+    Differs from stock Keras 3, which returns per-sample values, and whose `in_top_k` on JAX and
+    torch can count a row holding NaN or +-inf as a hit (TensorFlow, and keras_ref, say False).
     """
     k = _check_k("top_k_categorical_accuracy", k)
     y_true, y_pred = losses_module.functions.prepare("top_k_categorical_accuracy", y_true, y_pred)
     hits = K.in_top_k(y_pred, K.argmax(y_true, axis=-1), k)
-    return ops.cast(hits, _value_dtype(y_pred))
+    return K.mean(ops.cast(hits, _value_dtype(y_pred)), axis=-1)
 
 
 @_register
+@accepts_symbolic
 def sparse_top_k_categorical_accuracy(y_true, y_pred, k: int = 5):
-    """``in_top_k(y_pred, int(max(y_true, -1)), k)`` as 0.0/1.0; labels ``(N, 1)`` or ``(N,)``."""
+    """``mean(in_top_k(y_pred, int(max(y_true, -1)), k), -1)``; labels ``(N, 1)`` or ``(N,)``.
+
+    One value per batch, as `top_k_categorical_accuracy`.
+    """
     k = _check_k("sparse_top_k_categorical_accuracy", k)
-    y_pred = ops.convert_to_tensor(y_pred)
+    y_pred = tensor(y_pred)
     labels = ops.cast(_sparse_labels(y_true, y_pred), "int32")
-    return ops.cast(K.in_top_k(y_pred, labels, k), _value_dtype(y_pred))
+    return K.mean(ops.cast(K.in_top_k(y_pred, labels, k), _value_dtype(y_pred)), axis=-1)
 
 
 # -- the legacy epoch average -------------------------------------------------------------------
@@ -153,7 +175,8 @@ class MeanMetricWrapper(keras.metrics.Metric):
     ) -> None:
         if not callable(fn):
             raise TypeError(f"MeanMetricWrapper: `fn` must be callable, got {fn!r}.")
-        super().__init__(name=name or getattr(fn, "__name__", "mean_metric"), dtype=dtype)
+        name = name or legacy_objects.scope_name(legacy_objects.callable_name(fn))
+        super().__init__(name=name, dtype=dtype)
         self._fn = fn
         self._fn_kwargs = kwargs
         self._dtype_argument = dtype
@@ -172,9 +195,12 @@ class MeanMetricWrapper(keras.metrics.Metric):
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         mask = get_keras_mask(y_pred)
-        values = self._batch_values(y_true, y_pred)
+        y_pred = tensor(y_pred)
+        # legacy targets were placeholders of the output's dtype: NumPy or float64 targets
+        # (`train_on_batch`) reach `fn` as tensors of that dtype
+        target_dtype = y_pred.dtype if keras.backend.is_float_dtype(y_pred.dtype) else None
+        values = self._batch_values(tensor(y_true, dtype=target_dtype), y_pred)
         batch_value = legacy_weighted_mean(values, sample_weight=sample_weight, mask=mask)
-        y_pred = ops.convert_to_tensor(y_pred)
         batch_size = ops.shape(y_pred)[0] if len(y_pred.shape) else 1
         sum_dtype = self.total.dtype
         size = ops.cast(batch_size, sum_dtype)
@@ -199,7 +225,7 @@ class MeanMetricWrapper(keras.metrics.Metric):
     def from_config(cls, config: dict):
         config = dict(config)
         if "fn" in config:
-            config["fn"] = keras.saving.deserialize_keras_object(config["fn"])
+            config["fn"] = legacy_objects.deserialize_callable(config["fn"])
         return cls(**config)
 
 
@@ -366,7 +392,7 @@ class LegacyAutoMetric(MeanMetricWrapper):
         self._direction = "up" if metric == "acc" else "down"
 
     def _batch_values(self, y_true, y_pred):
-        y_pred = ops.convert_to_tensor(y_pred)
+        y_pred = tensor(y_pred)
         kind = _kind(self.loss_family, tuple(y_pred.shape)) or self.loss_family or "categorical"
         return _legacy_choice(self.metric, kind)(y_true, y_pred)
 
@@ -416,18 +442,23 @@ def get(identifier: Any, loss: Any = None, output_shape: Sequence | None = None)
     if isinstance(identifier, keras.metrics.Metric):
         return identifier
     if isinstance(identifier, dict):
-        return deserialize(identifier)
+        metric = deserialize(identifier)
+        return metric if isinstance(metric, keras.metrics.Metric) else get(metric)
     if isinstance(identifier, str):
+        found = legacy_objects.custom_object(identifier, None)
+        if not legacy_objects.is_missing(found):
+            return get(found, loss, output_shape)
         return _from_name(identifier, loss, output_shape)
     if inspect.isclass(identifier) and issubclass(identifier, keras.metrics.Metric):
         return identifier()
     if callable(identifier):
         cls = _BY_FUNCTION.get(identifier)
         return cls() if cls is not None else MeanMetricWrapper(identifier)
-    raise TypeError(
-        "metrics.get: `identifier` must be a metric name (e.g. 'acc'), a config dict, a function "
-        f"f(y_true, y_pred) or a keras.metrics.Metric, got {identifier!r} "
-        f"({type(identifier).__name__})."
+    raise unknown_identifier(
+        "metrics.get",
+        "a metric name (e.g. 'acc'), a config dict, a function f(y_true, y_pred) or a "
+        "keras.metrics.Metric",
+        identifier,
     )
 
 
@@ -456,15 +487,22 @@ def _from_name(name: str, loss, output_shape):
     )
 
 
-def serialize(metric: keras.metrics.Metric) -> dict:
-    """The Keras 3 config dict of `metric` (round-trips through `deserialize`)."""
-    return keras.saving.serialize_keras_object(metric)
+def serialize(metric: Any) -> str | dict:
+    """Legacy `metrics.serialize`: a function's name, ``{"class_name", "config"}`` for an object
+    with ``get_config``; a `keras.metrics.Metric` gives its Keras 3 config dict."""
+    return legacy_objects.serialize(metric)
 
 
 def deserialize(config: str | dict, custom_objects: dict | None = None):
-    """A metric from a name or from a Keras 2 (``{"class_name", "config"}``) or Keras 3 config."""
+    """A metric from a name or from a Keras 2 (``{"class_name", "config"}``) or Keras 3 config.
+
+    As legacy, `custom_objects` and the active ``keras.saving.custom_object_scope`` come first: a
+    name found there gives that object as is, a class is built from its config. Other names give
+    keras_ref metrics (see `get`).
+    """
     if isinstance(config, str):
-        return get(config)
+        found = legacy_objects.custom_object(config, custom_objects)
+        return get(config) if legacy_objects.is_missing(found) else found
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(
             "metrics.deserialize: `config` must be a metric name or a dict with a 'class_name' "
@@ -472,15 +510,16 @@ def deserialize(config: str | dict, custom_objects: dict | None = None):
         )
     class_name = str(config["class_name"])
     inner = config.get("config") or {}
-    if custom_objects and class_name in custom_objects:
-        return custom_objects[class_name].from_config(inner)
+    found = legacy_objects.custom_object(class_name, custom_objects)
+    if not legacy_objects.is_missing(found):
+        return legacy_objects.build_custom(found, inner)
     key = class_name.split(">")[-1]
     if key == "MeanMetricWrapper":
         return MeanMetricWrapper.from_config(inner)
     if key in _CLASS_NAMES:
         return _CLASS_NAMES[key].from_config(inner)
     if class_name == "function":
-        return get(str(inner))
+        return deserialize(str(inner), custom_objects)
     raise ValueError(
         f"metrics.deserialize: unknown metric class_name {class_name!r}."
         f"{did_you_mean(key, _CLASS_NAMES)} Known: {', '.join(_CLASS_NAMES)}, MeanMetricWrapper."

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numbers
 import warnings
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -31,6 +32,7 @@ import keras
 from keras_ref import losses as losses_module
 from keras_ref import metrics as metrics_module
 from keras_ref import optimizers as optimizers_module
+from keras_ref._keras_compat import share_iterations
 from keras_ref._validation import did_you_mean
 from keras_ref.family import resolve_family
 
@@ -115,7 +117,7 @@ def compile(
     )
     single = len(names) == 1
     model.compile(
-        optimizer=optimizers_module.get(optimizer),
+        optimizer=_optimizer_for(model, optimizers_module.get(optimizer)),
         loss=_unwrap(resolved_losses, single) if loss is not None else None,
         loss_weights=(weights[0] if single else weights) if weights is not None else None,
         metrics=_unwrap(plain, single) if metrics is not None else None,
@@ -144,6 +146,36 @@ def _compile_tf2(
         weighted_metrics=weighted_metrics,
         **kwargs,
     )
+
+
+# -- one optimizer, several models --------------------------------------------------------------
+#: Which model each optimizer instance was last compiled into by `compile`.
+_OPTIMIZER_OWNERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _optimizer_for(model: keras.Model, optimizer: keras.optimizers.Optimizer):
+    """`optimizer`, or for a second model an own copy that shares its step counter.
+
+    Keras 2.2.4 let one optimizer instance train several models: each model got its own slots
+    (moments, accumulators) and all shared ``iterations``. A Keras 3 optimizer holds slots for
+    one set of variables only, so the second model gets a copy built from the optimizer's
+    config (its current hyperparameters) whose ``iterations`` is the same variable.
+    """
+    owner_ref = _OPTIMIZER_OWNERS.get(optimizer)
+    owner = owner_ref() if owner_ref is not None else None
+    in_use_elsewhere = owner is not None and owner is not model
+    built_elsewhere = owner is None and optimizer.built and _model_optimizer(model) is not optimizer
+    if in_use_elsewhere or built_elsewhere:
+        copy = type(optimizer).from_config(optimizer.get_config())
+        share_iterations(copy, optimizer)
+        optimizer = copy
+    _OPTIMIZER_OWNERS[optimizer] = weakref.ref(model)
+    return optimizer
+
+
+def _model_optimizer(model: keras.Model):
+    """The optimizer `model` was compiled with, or None."""
+    return getattr(model, "optimizer", None)
 
 
 # -- outputs ------------------------------------------------------------------------------------
@@ -215,13 +247,16 @@ def _unwrap(per_output: list, single: bool):
 
 # -- loss weights, sample weight mode -----------------------------------------------------------
 def _loss_weights(loss_weights: Any, names: list[str]) -> list[float] | None:
-    """Legacy `loss_weights`: a list (one per output) or a dict (missing outputs get 1.0)."""
+    """Legacy `loss_weights`: a list (one per output) or a dict (missing outputs get 1.0).
+
+    A tuple is a TypeError, as in Keras 2.2.4 (its message names the two accepted forms).
+    """
     if loss_weights is None:
         return None
     if isinstance(loss_weights, Mapping):
         _check_keys("loss_weights", loss_weights, names)
         values = [loss_weights.get(name, 1.0) for name in names]
-    elif isinstance(loss_weights, (list, tuple)):
+    elif isinstance(loss_weights, list):
         if len(loss_weights) != len(names):
             raise ValueError(
                 "compile: a list `loss_weights` needs one entry per model output; the model has "

@@ -15,7 +15,8 @@ from typing import Any
 
 import keras
 
-from keras_ref._validation import did_you_mean
+from keras_ref import _legacy_objects as legacy_objects
+from keras_ref._validation import did_you_mean, unknown_identifier
 from keras_ref.losses.classes import BinaryCrossentropy as BinaryCrossentropy
 from keras_ref.losses.classes import CategoricalCrossentropy as CategoricalCrossentropy
 from keras_ref.losses.classes import CategoricalHinge as CategoricalHinge
@@ -172,15 +173,22 @@ def class_for(name: str) -> LossClass:
     )
 
 
-def serialize(loss: keras.losses.Loss) -> dict:
-    """The Keras 3 config dict of `loss` (round-trips through `deserialize`)."""
-    return keras.saving.serialize_keras_object(loss)
+def serialize(loss: Any) -> str | dict:
+    """Legacy `losses.serialize`: a function's name, ``{"class_name", "config"}`` for an object
+    with ``get_config``; a `keras.losses.Loss` gives its Keras 3 config dict."""
+    return legacy_objects.serialize(loss)
 
 
-def deserialize(config: str | dict, custom_objects: dict | None = None) -> keras.losses.Loss:
-    """A loss from a name or from a Keras 2 (``{"class_name", "config"}``) or Keras 3 config."""
+def deserialize(config: str | dict, custom_objects: dict | None = None) -> Any:
+    """A loss from a name or from a Keras 2 (``{"class_name", "config"}``) or Keras 3 config.
+
+    As legacy, `custom_objects` and the active ``keras.saving.custom_object_scope`` come first: a
+    name found there gives that object as is, a class is built from its config (``from_config``
+    or ``cls(**config)``). Other names give the keras_ref `Loss`.
+    """
     if isinstance(config, str):
-        return class_for(config)()
+        found = legacy_objects.custom_object(config, custom_objects)
+        return class_for(config)() if legacy_objects.is_missing(found) else found
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(
             "losses.deserialize: `config` must be a loss name or a dict with a 'class_name' key "
@@ -188,10 +196,11 @@ def deserialize(config: str | dict, custom_objects: dict | None = None) -> keras
         )
     class_name = str(config["class_name"])
     inner = config.get("config") or {}
+    found = legacy_objects.custom_object(class_name, custom_objects)
+    if not legacy_objects.is_missing(found):
+        return legacy_objects.build_custom(found, inner)
     if class_name == "function":  # a Keras 3 serialized function: the name is the config
-        return class_for(str(inner))()
-    if custom_objects and class_name in custom_objects:
-        return custom_objects[class_name].from_config(inner)
+        return deserialize(str(inner), custom_objects)
     if class_name.split(">")[-1] == "LossFunctionWrapper":
         return LossFunctionWrapper.from_config(inner)
     if not isinstance(inner, dict):
@@ -210,17 +219,17 @@ def get(identifier: Any) -> keras.losses.Loss | None:
         return None
     if isinstance(identifier, keras.losses.Loss):
         return identifier
-    if isinstance(identifier, str):
-        return class_for(identifier)()
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
+    if isinstance(identifier, (str, dict)):
+        loss = deserialize(identifier)
+        return loss if isinstance(loss, keras.losses.Loss) or not callable(loss) else get(loss)
     if inspect.isclass(identifier) and issubclass(identifier, keras.losses.Loss):
         return identifier()
     if callable(identifier):
         cls = _BY_FUNCTION.get(identifier)
         return cls() if cls is not None else LossFunctionWrapper(identifier)
-    raise TypeError(
-        "losses.get: `identifier` must be a loss name (e.g. 'mse'), a config dict, a function "
-        f"f(y_true, y_pred) or a keras.losses.Loss, got {identifier!r} "
-        f"({type(identifier).__name__})."
+    raise unknown_identifier(
+        "losses.get",
+        "a loss name (e.g. 'mse'), a config dict, a function f(y_true, y_pred) or a "
+        "keras.losses.Loss",
+        identifier,
     )

@@ -15,10 +15,11 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 import keras
-from keras import ops
 
+from keras_ref import _legacy_objects as legacy_objects
 from keras_ref import _validation as check
 from keras_ref._keras_compat import get_keras_mask
+from keras_ref._numerics import tensor
 from keras_ref.losses import functions as F
 from keras_ref.losses.reduction import legacy_weighted_mean
 
@@ -70,7 +71,8 @@ class LossFunctionWrapper(keras.losses.Loss):
                 f"{owner}: `reduction` must be 'legacy' (the Keras 2.2.4 rule) or 'none', got "
                 f"{reduction!r}. For the Keras 3 reductions use the stock `keras.losses` classes."
             )
-        super().__init__(name=name or getattr(fn, "__name__", None), reduction=None, dtype=dtype)
+        name = name or legacy_objects.scope_name(legacy_objects.callable_name(fn))
+        super().__init__(name=name, reduction=None, dtype=dtype)
         self.reduction = reduction
         self.fn = fn
         self._fn_kwargs = kwargs
@@ -82,8 +84,8 @@ class LossFunctionWrapper(keras.losses.Loss):
     def __call__(self, y_true, y_pred, sample_weight=None):
         mask = get_keras_mask(y_pred)
         with keras.name_scope(self.name):
-            y_pred = ops.convert_to_tensor(y_pred, dtype=self.dtype)
-            y_true = ops.convert_to_tensor(y_true, dtype=self.dtype)
+            y_pred = tensor(y_pred, dtype=self.dtype)
+            y_true = tensor(y_true, dtype=self.dtype)
             losses = self.call(y_true, y_pred)
             if self.reduction in ("none", None):
                 return losses
@@ -100,11 +102,12 @@ class LossFunctionWrapper(keras.losses.Loss):
     def from_config(cls, config: dict):
         config = dict(config)
         if "fn" in config:
-            config["fn"] = keras.saving.deserialize_keras_object(config["fn"])
+            config["fn"] = legacy_objects.deserialize_callable(config["fn"])
         return cls(**config)
 
     def __repr__(self) -> str:
-        return f"<keras_ref {type(self).__name__}({self.fn.__name__}, {self._fn_kwargs})>"
+        name = legacy_objects.callable_name(self.fn)
+        return f"<keras_ref {type(self).__name__}({name}, {self._fn_kwargs})>"
 
 
 class _LegacyLoss(LossFunctionWrapper):

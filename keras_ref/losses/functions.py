@@ -19,7 +19,8 @@ import keras
 from keras import ops
 
 from keras_ref import backend as K
-from keras_ref._numerics import constant
+from keras_ref._numerics import constant, tensor
+from keras_ref._symbolic import accepts_symbolic
 
 __all__ = [
     "KLD",
@@ -54,13 +55,10 @@ _register = keras.saving.register_keras_serializable(package="keras_ref")
 
 def prepare(owner: str, y_true, y_pred):
     """``(y_true, y_pred)`` as tensors of one float dtype and one shape, or a ValueError."""
-    y_pred = ops.convert_to_tensor(y_pred)
+    y_pred = tensor(y_pred)
     if not keras.backend.is_float_dtype(y_pred.dtype):
         y_pred = ops.cast(y_pred, keras.config.floatx())
-    if ops.is_tensor(y_true):
-        y_true = ops.cast(y_true, y_pred.dtype)
-    else:
-        y_true = ops.convert_to_tensor(y_true, dtype=y_pred.dtype)
+    y_true = tensor(y_true, dtype=y_pred.dtype)
     true_shape, pred_shape = tuple(y_true.shape), tuple(y_pred.shape)
     if len(true_shape) == len(pred_shape) - 1 and pred_shape[-1] == 1:
         y_true = ops.expand_dims(y_true, -1)
@@ -79,6 +77,7 @@ def _compatible(a: tuple, b: tuple) -> bool:
 
 # -- regression ---------------------------------------------------------------------------------
 @_register
+@accepts_symbolic
 def mean_squared_error(y_true, y_pred):
     """``mean((y_pred - y_true)**2, -1)``."""
     y_true, y_pred = prepare("mean_squared_error", y_true, y_pred)
@@ -86,6 +85,7 @@ def mean_squared_error(y_true, y_pred):
 
 
 @_register
+@accepts_symbolic
 def mean_absolute_error(y_true, y_pred):
     """``mean(|y_pred - y_true|, -1)``."""
     y_true, y_pred = prepare("mean_absolute_error", y_true, y_pred)
@@ -93,14 +93,16 @@ def mean_absolute_error(y_true, y_pred):
 
 
 @_register
+@accepts_symbolic
 def mean_absolute_percentage_error(y_true, y_pred):
     """``100 * mean(|y_true - y_pred| / clip(|y_true|, eps, inf), -1)``."""
     y_true, y_pred = prepare("mean_absolute_percentage_error", y_true, y_pred)
     diff = K.abs((y_true - y_pred) / K.clip(K.abs(y_true), K.epsilon(), None))
-    return constant(100.0, diff.dtype) * K.mean(diff, axis=-1)
+    return ops.multiply(constant(100.0, diff.dtype), K.mean(diff, axis=-1))
 
 
 @_register
+@accepts_symbolic
 def mean_squared_logarithmic_error(y_true, y_pred):
     """``mean((log(clip(y_pred, eps, inf) + 1) - log(clip(y_true, eps, inf) + 1))**2, -1)``."""
     y_true, y_pred = prepare("mean_squared_logarithmic_error", y_true, y_pred)
@@ -111,6 +113,7 @@ def mean_squared_logarithmic_error(y_true, y_pred):
 
 
 @_register
+@accepts_symbolic
 def logcosh(y_true, y_pred):
     """``mean(x + softplus(-2x) - log 2, -1)`` with ``x = y_pred - y_true`` (= log cosh x).
 
@@ -120,10 +123,11 @@ def logcosh(y_true, y_pred):
     x = y_pred - y_true
     dtype = x.dtype
     log2 = constant(math.log(2.0), dtype)
-    return K.mean(x + K.softplus(constant(-2.0, dtype) * x) - log2, axis=-1)
+    return K.mean(x + K.softplus(ops.multiply(constant(-2.0, dtype), x)) - log2, axis=-1)
 
 
 @_register
+@accepts_symbolic
 def cosine_proximity(y_true, y_pred):
     """``-sum(l2n(y_true) * l2n(y_pred), -1)``, ``l2n(x) = x / sqrt(max(sum(x**2), 1e-12))``.
 
@@ -136,6 +140,7 @@ def cosine_proximity(y_true, y_pred):
 
 # -- hinge --------------------------------------------------------------------------------------
 @_register
+@accepts_symbolic
 def squared_hinge(y_true, y_pred):
     """``mean(max(1 - y_true*y_pred, 0)**2, -1)``; labels are used as given (no {0,1} mapping).
 
@@ -143,10 +148,11 @@ def squared_hinge(y_true, y_pred):
     """
     y_true, y_pred = prepare("squared_hinge", y_true, y_pred)
     one = constant(1.0, y_pred.dtype)
-    return K.mean(K.square(K.maximum(one - y_true * y_pred, 0.0)), axis=-1)
+    return K.mean(K.square(K.maximum(ops.subtract(one, y_true * y_pred), 0.0)), axis=-1)
 
 
 @_register
+@accepts_symbolic
 def hinge(y_true, y_pred):
     """``mean(max(1 - y_true*y_pred, 0), -1)``; labels are used as given (no {0,1} mapping).
 
@@ -154,21 +160,23 @@ def hinge(y_true, y_pred):
     """
     y_true, y_pred = prepare("hinge", y_true, y_pred)
     one = constant(1.0, y_pred.dtype)
-    return K.mean(K.maximum(one - y_true * y_pred, 0.0), axis=-1)
+    return K.mean(K.maximum(ops.subtract(one, y_true * y_pred), 0.0), axis=-1)
 
 
 @_register
+@accepts_symbolic
 def categorical_hinge(y_true, y_pred):
     """``max(0, max((1 - y_true)*y_pred, -1) - sum(y_true*y_pred, -1) + 1)`` (no mean)."""
     y_true, y_pred = prepare("categorical_hinge", y_true, y_pred)
     one = constant(1.0, y_pred.dtype)
     positive = K.sum(y_true * y_pred, axis=-1)
-    negative = K.max((one - y_true) * y_pred, axis=-1)
+    negative = K.max(ops.subtract(one, y_true) * y_pred, axis=-1)
     return K.maximum(0.0, negative - positive + one)
 
 
 # -- probabilistic ------------------------------------------------------------------------------
 @_register
+@accepts_symbolic
 def categorical_crossentropy(y_true, y_pred, from_logits: bool = False):
     """``-sum(y_true * log(clip(y_pred / sum(y_pred, -1), eps, 1 - eps)), -1)``.
 
@@ -179,6 +187,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits: bool = False):
 
 
 @_register
+@accepts_symbolic
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False):
     """``-log_softmax(log(clip(y_pred, eps, 1 - eps)))[label]`` (renormalises the clipped p).
 
@@ -189,6 +198,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False):
 
 
 @_register
+@accepts_symbolic
 def binary_crossentropy(y_true, y_pred, from_logits: bool = False):
     """``mean(max(z, 0) - z*y_true + log1p(exp(-|z|)), -1)``, ``z = logit(clip(y_pred))``.
 
@@ -199,6 +209,7 @@ def binary_crossentropy(y_true, y_pred, from_logits: bool = False):
 
 
 @_register
+@accepts_symbolic
 def kullback_leibler_divergence(y_true, y_pred):
     """``sum(t * log(t / p), -1)`` with ``t, p = clip(y_true, eps, 1), clip(y_pred, eps, 1)``.
 
@@ -211,6 +222,7 @@ def kullback_leibler_divergence(y_true, y_pred):
 
 
 @_register
+@accepts_symbolic
 def poisson(y_true, y_pred):
     """``mean(y_pred - y_true * log(y_pred + eps), -1)``."""
     y_true, y_pred = prepare("poisson", y_true, y_pred)

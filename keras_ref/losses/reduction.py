@@ -18,13 +18,14 @@ import keras
 from keras import ops
 
 from keras_ref import backend as K
+from keras_ref._numerics import tensor
 
 __all__ = ["legacy_weighted_mean"]
 
 
 def legacy_weighted_mean(scores, sample_weight=None, mask=None):
     """One scalar from per-sample `scores`, by the legacy mask-then-weight rule (module doc)."""
-    scores = ops.convert_to_tensor(scores)
+    scores = tensor(scores)
     if not keras.backend.is_float_dtype(scores.dtype):
         scores = ops.cast(scores, K.floatx())
     dtype = scores.dtype
@@ -33,7 +34,7 @@ def legacy_weighted_mean(scores, sample_weight=None, mask=None):
         scores = scores * mask
         scores = scores / K.mean(mask)
     if sample_weight is not None:
-        weights = _weights_for(ops.convert_to_tensor(sample_weight), scores)
+        weights = _weights_for(tensor(sample_weight), scores)
         weights = ops.cast(weights, dtype)
         score_rank, weight_rank = len(scores.shape), len(weights.shape)
         scores = K.mean(scores, axis=list(range(weight_rank, score_rank)))

@@ -6,7 +6,7 @@ from typing import Any
 
 import keras
 
-from keras_ref._validation import did_you_mean
+from keras_ref._validation import did_you_mean, unknown_identifier
 from keras_ref.family import resolve_family
 from keras_ref.optimizers.adadelta import Adadelta as Adadelta
 from keras_ref.optimizers.adagrad import Adagrad as Adagrad
@@ -86,9 +86,10 @@ def get(identifier: Any, *, family: str = "keras2") -> keras.optimizers.Optimize
         return deserialize(identifier)
     if isinstance(identifier, str):
         return deserialize({"class_name": identifier, "config": {}})
-    raise TypeError(
-        "optimizers.get: `identifier` must be an optimizer name (e.g. 'adam'), a config dict or "
-        f"an optimizer instance, got {identifier!r} ({type(identifier).__name__})."
+    raise unknown_identifier(
+        "optimizers.get",
+        "an optimizer name (e.g. 'adam'), a config dict or an optimizer instance",
+        identifier,
     )
 
 

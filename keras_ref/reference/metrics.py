@@ -57,14 +57,15 @@ def in_top_k(predictions, targets, k):
 
 
 def top_k_categorical_accuracy(y_true, y_pred, k=5, dtype=np.float64):
-    """``in_top_k(ŷ, argmax(y, -1), k)``."""
-    return in_top_k(y_pred, np.argmax(np.asarray(y_true), axis=-1), k).astype(dtype)
+    """``mean(in_top_k(ŷ, argmax(y, -1), k), -1)``: the batch mean, as legacy."""
+    hits = in_top_k(y_pred, np.argmax(np.asarray(y_true), axis=-1), k).astype(dtype)
+    return np.mean(hits, axis=-1, dtype=dtype)
 
 
 def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, dtype=np.float64):
-    """``in_top_k(ŷ, int(max(y, -1)), k)``; labels ``(N, 1)`` or ``(N,)``."""
+    """``mean(in_top_k(ŷ, int(max(y, -1)), k), -1)``; labels ``(N, 1)`` or ``(N,)``."""
     labels = _sparse_labels(y_true, y_pred).astype(np.int64)
-    return in_top_k(y_pred, labels, k).astype(dtype)
+    return np.mean(in_top_k(y_pred, labels, k).astype(dtype), axis=-1, dtype=dtype)
 
 
 #: Legacy metric name -> reference function.
