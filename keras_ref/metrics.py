@@ -196,10 +196,7 @@ class MeanMetricWrapper(keras.metrics.Metric):
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         mask = get_keras_mask(y_pred)
         y_pred = tensor(y_pred)
-        # legacy targets were placeholders of the output's dtype: NumPy or float64 targets
-        # (`train_on_batch`) reach `fn` as tensors of that dtype
-        target_dtype = y_pred.dtype if keras.backend.is_float_dtype(y_pred.dtype) else None
-        values = self._batch_values(tensor(y_true, dtype=target_dtype), y_pred)
+        values = self._batch_values(_legacy_target(y_true, y_pred), y_pred)
         batch_value = legacy_weighted_mean(values, sample_weight=sample_weight, mask=mask)
         batch_size = ops.shape(y_pred)[0] if len(y_pred.shape) else 1
         sum_dtype = self.total.dtype
@@ -227,6 +224,18 @@ class MeanMetricWrapper(keras.metrics.Metric):
         if "fn" in config:
             config["fn"] = legacy_objects.deserialize_callable(config["fn"])
         return cls(**config)
+
+
+def _legacy_target(y_true, y_pred):
+    """`y_true` as a tensor; float targets in `y_pred`'s float dtype (integer labels kept).
+
+    Legacy targets were placeholders of the output's dtype, so NumPy or float64 targets (as
+    `train_on_batch` passes them) reach a metric function as tensors of that dtype.
+    """
+    y_true = tensor(y_true)
+    if keras.backend.is_float_dtype(y_true.dtype) and keras.backend.is_float_dtype(y_pred.dtype):
+        return ops.cast(y_true, y_pred.dtype)
+    return y_true
 
 
 class _Accuracy(MeanMetricWrapper):
