@@ -12,8 +12,23 @@ import sys
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent / "keras_ref"
-TOOLS = ("keras_ref.audit", "keras_ref.bench", "keras_ref.migrate", "keras_ref.cli")
-TOOL_FILES = ("audit", "bench", "migrate", "cli.py", "__main__.py", "_workers.py")
+TOOLS = (
+    "keras_ref.audit",
+    "keras_ref.bench",
+    "keras_ref.migrate",
+    "keras_ref.cli",
+    "keras_ref._workers",
+)
+TOOL_FILES = (
+    "audit",
+    "bench",
+    "migrate",
+    "cli.py",
+    "cli_arguments.py",
+    "cli_output.py",
+    "__main__.py",
+    "_workers.py",
+)
 
 
 def library_modules() -> list[pathlib.Path]:

@@ -40,5 +40,5 @@ def test_family_option_defaults_to_keras2_and_reaches_the_worker():
     args = parser.parse_args([])
     assert args.family == "keras2"
     args = parser.parse_args(["--family", "tf2"])
-    argv = command._worker_argv(args)
+    argv = command._worker_argv(args, ["adam"])
     assert argv[argv.index("--family") + 1] == "tf2"

@@ -56,7 +56,8 @@ def clip_gradients(grads: list, clipvalue, clipnorm, global_clipnorm, dtype) -> 
     if global_clipnorm is not None:
         c = dtype(global_clipnorm)
         norm = np.sqrt(np.sum([np.sum(np.square(g), dtype=dtype) for g in grads], dtype=dtype))
-        scale = c * np.minimum(dtype(1) / norm, dtype(1) / c)
+        with np.errstate(divide="ignore"):  # a 0 limit (or norm) gives 1/0 = inf, as in TF
+            scale = c * np.minimum(dtype(1) / norm, dtype(1) / c)
         grads = [g * scale for g in grads]
     return grads
 
