@@ -8,7 +8,8 @@ import keras
 from keras import ops
 
 from keras_ref import _validation as check
-from keras_ref.optimizers.base import check_betas, compute_dtype, read
+from keras_ref.optimizers.base import check_betas, compute_dtype
+from keras_ref.optimizers.nadam import Nadam as LegacyNadam
 from keras_ref.tf2.optimizers.base import LearningRate, TF2Optimizer, hyper, resolve_epsilon
 
 
@@ -110,20 +111,8 @@ class Nadam(TF2Optimizer):
             eps=ops.convert_to_tensor(self.epsilon, dtype),
         )
 
-    def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = compute_dtype(variable.dtype)
-        g = ops.cast(gradient, dtype)
-        s = self._scalars(learning_rate, dtype)
-        m, v = self._slots(variable)
-        g_prime = g / s.one_minus_schedule
-        m_new = s.b1 * read(m, dtype) + s.one_minus_b1 * g
-        m_prime = m_new / s.one_minus_schedule_next
-        v_new = s.b2 * read(v, dtype) + s.one_minus_b2 * ops.square(g)
-        v_prime = v_new / s.bias_correction_2
-        m_bar = s.one_minus_mu_t * g_prime + s.mu_next * m_prime
-        self.assign(m, m_new)
-        self.assign(v, v_new)
-        self._descend(variable, s.lr * m_bar / (ops.sqrt(v_prime) + s.eps), dtype)
+    # the update itself is Keras 2.2.4's (docs/tf2-optimizers.md): only the schedule differs
+    update_step = LegacyNadam.update_step
 
     def get_config(self) -> dict:
         config = super().get_config()
