@@ -42,12 +42,13 @@ def optimizer_names() -> dict[str, tuple[str, ...]]:
 @cache
 def component_names() -> dict[str, tuple[str, ...]]:
     """Every accepted optimizer, loss or metric spelling (lower case) -> canonical name(s)."""
-    from keras_ref.reference.losses import ALIASES, LOSSES
+    from keras_ref.legacy_facts import LOSS_ALIASES
+    from keras_ref.reference.losses import LOSSES
     from keras_ref.reference.metrics import METRICS
 
     names = dict(optimizer_names())
     names |= {name: (name,) for name in (*LOSSES, *METRICS)}
-    names |= {alias.lower(): (target,) for alias, target in ALIASES.items()}
+    names |= {alias.lower(): (target,) for alias, target in LOSS_ALIASES.items()}
     names |= {"acc": _ACCURACY_METRICS, "accuracy": _ACCURACY_METRICS}
     return names
 

@@ -46,16 +46,16 @@ OPTIMIZERS: dict[str, Optimizer] = {
 OPTIMIZER_NAMES = {name.lower(): name for name in OPTIMIZERS}
 
 
-#: Keras 2 loss names Keras 3 no longer resolves, with the stock Keras 3 function.
-REMOVED_LOSSES = {
-    "logcosh": "log_cosh",
-    "cosine_proximity": "cosine_similarity",
-    "cosine": "cosine_similarity",
-    "kullback_leibler_divergence": "kl_divergence",
-}
-#: `keras.losses.<name>` attributes Keras 3 lacks, with the stock Keras 3 function.
-REMOVED_LOSS_ATTRIBUTES = {
-    **REMOVED_LOSSES,
+# -- Keras 2.2.4 losses ---------------------------------------------------------------------------
+#: The Keras 2.2.4 loss functions, in the order of its `keras.losses`.
+LOSS_NAMES = (
+    "mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
+    "mean_squared_logarithmic_error", "squared_hinge", "hinge", "categorical_hinge", "logcosh",
+    "categorical_crossentropy", "sparse_categorical_crossentropy", "binary_crossentropy",
+    "kullback_leibler_divergence", "poisson", "cosine_proximity",
+)  # fmt: skip
+#: The Keras 2.2.4 loss aliases, with the loss each one names.
+LOSS_ALIASES = {
     "mse": "mean_squared_error",
     "MSE": "mean_squared_error",
     "mae": "mean_absolute_error",
@@ -64,19 +64,29 @@ REMOVED_LOSS_ATTRIBUTES = {
     "MAPE": "mean_absolute_percentage_error",
     "msle": "mean_squared_logarithmic_error",
     "MSLE": "mean_squared_logarithmic_error",
-    "kld": "kl_divergence",
-    "KLD": "kl_divergence",
+    "kld": "kullback_leibler_divergence",
+    "KLD": "kullback_leibler_divergence",
+    "cosine": "cosine_proximity",
 }
 #: Every loss name keras_ref.losses exports (the Keras 2.2.4 names and aliases).
-KERAS_REF_LOSSES = frozenset(
-    {
-        "mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
-        "mean_squared_logarithmic_error", "squared_hinge", "hinge", "categorical_hinge",
-        "logcosh", "categorical_crossentropy", "sparse_categorical_crossentropy",
-        "binary_crossentropy", "kullback_leibler_divergence", "poisson", "cosine_proximity",
-        "cosine", "mse", "mae", "mape", "msle", "kld", "MSE", "MAE", "MAPE", "MSLE", "KLD",
-    }
-)  # fmt: skip
+KERAS_REF_LOSSES = frozenset((*LOSS_NAMES, *LOSS_ALIASES))
+#: Keras 2 loss names Keras 3 no longer resolves, with the stock Keras 3 function.
+REMOVED_LOSSES = {
+    "logcosh": "log_cosh",
+    "cosine_proximity": "cosine_similarity",
+    "cosine": "cosine_similarity",
+    "kullback_leibler_divergence": "kl_divergence",
+}
+#: `keras.losses.<name>` attributes Keras 3 lacks (the removed names and the aliases), with the
+#: stock Keras 3 function.
+REMOVED_LOSS_ATTRIBUTES = {
+    **REMOVED_LOSSES,
+    **{
+        alias: REMOVED_LOSSES.get(loss, loss)
+        for alias, loss in LOSS_ALIASES.items()
+        if alias not in REMOVED_LOSSES
+    },
+}
 
 #: `keras_ref.backend.__all__` (a test keeps the two equal).
 KERAS_REF_BACKEND = frozenset(

@@ -11,7 +11,9 @@ from keras import ops
 
 import keras_ref.backend as K
 import keras_ref.losses as L
+from keras_ref import legacy_facts as facts
 from keras_ref._backend_specific import float64_supported
+from keras_ref.reference import losses as reference
 
 needs_float64 = pytest.mark.skipif(
     not float64_supported(), reason="float64 on JAX needs JAX_ENABLE_X64=1 (x64 is off)"
@@ -69,6 +71,15 @@ def test_aliases_are_the_legacy_functions():
     assert L.kld is L.KLD is L.kullback_leibler_divergence
     assert L.cosine is L.cosine_proximity
     assert len(L.ALL_LOSSES) == 14
+
+
+def test_the_loss_name_table_is_what_the_library_and_the_reference_export():
+    """The names are written once, in keras_ref.legacy_facts; library and reference agree."""
+    assert set(EXPECTED_NAMES) == facts.KERAS_REF_LOSSES == set(L.functions.__all__)
+    assert tuple(L.ALL_LOSSES) == facts.LOSS_NAMES == tuple(reference.LOSSES)
+    assert {a: type(L.get(a)) for a in facts.LOSS_ALIASES} == {
+        a: EXPECTED_NAMES[a] for a in facts.LOSS_ALIASES
+    }
 
 
 def test_get_none_instances_and_custom_functions():

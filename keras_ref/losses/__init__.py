@@ -17,6 +17,7 @@ import keras
 
 from keras_ref import _legacy_objects as legacy_objects
 from keras_ref._validation import did_you_mean, unknown_identifier
+from keras_ref.legacy_facts import LOSS_ALIASES
 from keras_ref.losses.classes import BinaryCrossentropy as BinaryCrossentropy
 from keras_ref.losses.classes import CategoricalCrossentropy as CategoricalCrossentropy
 from keras_ref.losses.classes import CategoricalHinge as CategoricalHinge
@@ -92,17 +93,7 @@ ALL_LOSSES: dict[str, LossClass] = {
 NAMES: dict[str, LossClass] = {
     **ALL_LOSSES,
     **{cls.__name__: cls for cls in ALL_LOSSES.values()},
-    "mse": MeanSquaredError,
-    "MSE": MeanSquaredError,
-    "mae": MeanAbsoluteError,
-    "MAE": MeanAbsoluteError,
-    "mape": MeanAbsolutePercentageError,
-    "MAPE": MeanAbsolutePercentageError,
-    "msle": MeanSquaredLogarithmicError,
-    "MSLE": MeanSquaredLogarithmicError,
-    "kld": KLDivergence,
-    "KLD": KLDivergence,
-    "cosine": CosineProximity,
+    **{alias: ALL_LOSSES[loss] for alias, loss in LOSS_ALIASES.items()},
     "kl_divergence": KLDivergence,
     "log_cosh": LogCosh,
 }
@@ -169,7 +160,8 @@ def class_for(name: str) -> LossClass:
         return NAMES[key]
     raise ValueError(
         f"Unknown loss {name!r}.{did_you_mean(key, NAMES)} Known: {', '.join(sorted(ALL_LOSSES))} "
-        "(and the aliases mse, mae, mape, msle, kld, cosine and the class names)."
+        f"(and the aliases {', '.join(dict.fromkeys(a.lower() for a in LOSS_ALIASES))} and the "
+        "class names)."
     )
 
 

@@ -193,19 +193,6 @@ LOSSES: dict[str, Callable] = {
     "poisson": poisson,
     "cosine_proximity": cosine_proximity,
 }
-ALIASES: dict[str, str] = {
-    "mse": "mean_squared_error",
-    "MSE": "mean_squared_error",
-    "mae": "mean_absolute_error",
-    "MAE": "mean_absolute_error",
-    "mape": "mean_absolute_percentage_error",
-    "MAPE": "mean_absolute_percentage_error",
-    "msle": "mean_squared_logarithmic_error",
-    "MSLE": "mean_squared_logarithmic_error",
-    "kld": "kullback_leibler_divergence",
-    "KLD": "kullback_leibler_divergence",
-    "cosine": "cosine_proximity",
-}
 
 
 @_quiet
