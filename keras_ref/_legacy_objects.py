@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
 import keras
@@ -19,10 +20,13 @@ __all__ = [
     "build_custom",
     "callable_name",
     "custom_object",
+    "deserialize",
     "deserialize_callable",
     "is_missing",
     "scope_name",
     "serialize",
+    "wrapper_config",
+    "wrapper_from_config",
 ]
 
 _KERAS3_OBJECTS = (keras.losses.Loss, keras.metrics.Metric, keras.optimizers.Optimizer)
@@ -70,6 +74,57 @@ def build_custom(cls: Any, config: Any) -> Any:
         return cls.from_config(config)
     if not isinstance(config, dict):
         raise ValueError(f"deserialize: the config of {cls!r} must be a dict, got {config!r}.")
+    return cls(**config)
+
+
+def deserialize(
+    config: Any,
+    custom_objects: dict | None,
+    *,
+    owner: str,
+    kind: str,
+    from_name: Callable[[str], Any],
+    from_class_name: Callable[[str, Any], Any],
+) -> Any:
+    """`owner`'s legacy `deserialize` of a `kind` ('loss' or 'metric') from a name or a Keras 2
+    (``{"class_name", "config"}``) or Keras 3 config.
+
+    `custom_objects` and the active ``keras.saving.custom_object_scope`` come first: a name found
+    there gives that object as is, a class is built from its config (`build_custom`). Other names
+    go to ``from_name(name)``, other class names to ``from_class_name(class_name, config)``.
+    """
+    if isinstance(config, str):
+        found = custom_object(config, custom_objects)
+        return from_name(config) if is_missing(found) else found
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(
+            f"{owner}: `config` must be a {kind} name or a dict with a 'class_name' key (and an "
+            f"optional 'config' dict), got {config!r}."
+        )
+    class_name = str(config["class_name"])
+    inner = config.get("config") or {}
+    found = custom_object(class_name, custom_objects)
+    if not is_missing(found):
+        return build_custom(found, inner)
+    if class_name == "function":  # a Keras 3 serialized function: the name is the config
+        found = custom_object(str(inner), custom_objects)
+        return from_name(str(inner)) if is_missing(found) else found
+    return from_class_name(class_name, inner)
+
+
+def wrapper_config(config: dict, fn: Callable, fn_kwargs: dict, *, with_fn: bool) -> dict:
+    """The config of a wrapper of ``fn(y_true, y_pred, **fn_kwargs)``: `config`, then the
+    function when `with_fn` (the generic wrapper; a subclass fixes its own), then `fn_kwargs`."""
+    if with_fn:
+        config = {**config, "fn": keras.saving.serialize_keras_object(fn)}
+    return {**config, **fn_kwargs}
+
+
+def wrapper_from_config(cls: type, config: dict) -> Any:
+    """`cls` built from a `wrapper_config` (its function deserialized first)."""
+    config = dict(config)
+    if "fn" in config:
+        config["fn"] = deserialize_callable(config["fn"])
     return cls(**config)
 
 

@@ -178,26 +178,22 @@ def deserialize(config: str | dict, custom_objects: dict | None = None) -> Any:
     name found there gives that object as is, a class is built from its config (``from_config``
     or ``cls(**config)``). Other names give the keras_ref `Loss`.
     """
-    if isinstance(config, str):
-        found = legacy_objects.custom_object(config, custom_objects)
-        return class_for(config)() if legacy_objects.is_missing(found) else found
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(
-            "losses.deserialize: `config` must be a loss name or a dict with a 'class_name' key "
-            f"(and an optional 'config' dict), got {config!r}."
-        )
-    class_name = str(config["class_name"])
-    inner = config.get("config") or {}
-    found = legacy_objects.custom_object(class_name, custom_objects)
-    if not legacy_objects.is_missing(found):
-        return legacy_objects.build_custom(found, inner)
-    if class_name == "function":  # a Keras 3 serialized function: the name is the config
-        return deserialize(str(inner), custom_objects)
+    return legacy_objects.deserialize(
+        config,
+        custom_objects,
+        owner="losses.deserialize",
+        kind="loss",
+        from_name=lambda name: class_for(name)(),
+        from_class_name=_from_class_name,
+    )
+
+
+def _from_class_name(class_name: str, config: Any) -> keras.losses.Loss:
     if class_name.split(">")[-1] == "LossFunctionWrapper":
-        return LossFunctionWrapper.from_config(inner)
-    if not isinstance(inner, dict):
-        raise ValueError(f"losses.deserialize: 'config' must be a dict, got {inner!r}.")
-    return class_for(class_name).from_config(inner)
+        return LossFunctionWrapper.from_config(config)
+    if not isinstance(config, dict):
+        raise ValueError(f"losses.deserialize: 'config' must be a dict, got {config!r}.")
+    return class_for(class_name).from_config(config)
 
 
 def get(identifier: Any) -> keras.losses.Loss | None:

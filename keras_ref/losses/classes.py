@@ -93,17 +93,13 @@ class LossFunctionWrapper(keras.losses.Loss):
 
     def get_config(self) -> dict:
         config = {"name": self.name, "reduction": self.reduction, "dtype": self._dtype_argument}
-        if type(self) is LossFunctionWrapper:
-            config["fn"] = keras.saving.serialize_keras_object(self.fn)
-        config.update(self._fn_kwargs)
-        return config
+        return legacy_objects.wrapper_config(
+            config, self.fn, self._fn_kwargs, with_fn=type(self) is LossFunctionWrapper
+        )
 
     @classmethod
     def from_config(cls, config: dict):
-        config = dict(config)
-        if "fn" in config:
-            config["fn"] = legacy_objects.deserialize_callable(config["fn"])
-        return cls(**config)
+        return legacy_objects.wrapper_from_config(cls, config)
 
     def __repr__(self) -> str:
         name = legacy_objects.callable_name(self.fn)

@@ -89,17 +89,13 @@ class MeanMetricWrapper(keras.metrics.Metric):
 
     def get_config(self) -> dict:
         config = {"name": self.name, "dtype": self._dtype_argument}
-        if type(self) is MeanMetricWrapper:
-            config["fn"] = keras.saving.serialize_keras_object(self._fn)
-        config.update(self._fn_kwargs)
-        return config
+        return legacy_objects.wrapper_config(
+            config, self._fn, self._fn_kwargs, with_fn=type(self) is MeanMetricWrapper
+        )
 
     @classmethod
     def from_config(cls, config: dict):
-        config = dict(config)
-        if "fn" in config:
-            config["fn"] = legacy_objects.deserialize_callable(config["fn"])
-        return cls(**config)
+        return legacy_objects.wrapper_from_config(cls, config)
 
 
 def _legacy_target(y_true, y_pred):

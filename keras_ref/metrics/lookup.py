@@ -109,26 +109,22 @@ def deserialize(config: str | dict, custom_objects: dict | None = None):
     name found there gives that object as is, a class is built from its config. Other names give
     keras_ref metrics (see `get`).
     """
-    if isinstance(config, str):
-        found = legacy_objects.custom_object(config, custom_objects)
-        return get(config) if legacy_objects.is_missing(found) else found
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(
-            "metrics.deserialize: `config` must be a metric name or a dict with a 'class_name' "
-            f"key (and an optional 'config' dict), got {config!r}."
-        )
-    class_name = str(config["class_name"])
-    inner = config.get("config") or {}
-    found = legacy_objects.custom_object(class_name, custom_objects)
-    if not legacy_objects.is_missing(found):
-        return legacy_objects.build_custom(found, inner)
+    return legacy_objects.deserialize(
+        config,
+        custom_objects,
+        owner="metrics.deserialize",
+        kind="metric",
+        from_name=get,
+        from_class_name=_from_class_name,
+    )
+
+
+def _from_class_name(class_name: str, config: Any) -> keras.metrics.Metric:
     key = class_name.split(">")[-1]
     if key == "MeanMetricWrapper":
-        return MeanMetricWrapper.from_config(inner)
+        return MeanMetricWrapper.from_config(config)
     if key in _CLASS_NAMES:
-        return _CLASS_NAMES[key].from_config(inner)
-    if class_name == "function":
-        return deserialize(str(inner), custom_objects)
+        return _CLASS_NAMES[key].from_config(config)
     raise ValueError(
         f"metrics.deserialize: unknown metric class_name {class_name!r}."
         f"{did_you_mean(key, _CLASS_NAMES)} Known: {', '.join(_CLASS_NAMES)}, MeanMetricWrapper."
