@@ -4,26 +4,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-import warnings
-
 import keras
 import numpy as np
 import pytest
 
+import keras_ref.tf2.optimizers as tf2
 from keras_ref.legacy_h5 import detect_family, load_model
+from tests import legacy_h5_support as h5
 from tests.support import requires_float64
-from tests.test_legacy_h5 import (
-    CONFIGS,
-    continue_and_compare,
-    keras2_optimizer_weights,
-    run_legacy_steps,
-    sequential_config,
-    sequential_layers,
-    sequential_weights,
-    training_config,
-    write_keras2_h5,
-)
 
 
 @pytest.mark.parametrize(
@@ -57,7 +45,7 @@ def test_contradictory_or_unreadable_versions_name_the_file():
 
 def keras23_optimizer_weights(name: str, optimizer, variables):
     """The Keras 2.3.x layout: as 2.2.x, with `iterations` first everywhere, Nadam's m_schedule."""
-    weights = keras2_optimizer_weights(name, optimizer, variables)
+    weights = h5.keras2_optimizer_weights(name, optimizer, variables)
     steps = np.asarray(keras.ops.convert_to_numpy(optimizer.iterations), "int64")
     if name in ("rmsprop", "adagrad", "adadelta"):
         weights.insert(0, (f"{type(optimizer).__name__}/iterations:0", steps))
@@ -72,37 +60,30 @@ def keras23_optimizer_weights(name: str, optimizer, variables):
 def test_keras_2_3_file_continues_its_run_with_the_keras_2_2_4_rules(tmp_path, name):
     """Keras 2.3.1's optimizers compute the 2.2.4 updates; its file also saves the step count."""
     rng = np.random.default_rng(11)
-    initial = sequential_weights(rng, "float64")
+    initial = h5.sequential_weights(rng, "float64")
     grads = [[rng.standard_normal(w.shape) * 0.3 for w in initial] for _ in range(6)]
-    config = CONFIGS[name]
-    variables, optimizer = run_legacy_steps(name, config, initial, grads[:4], "float64")
+    config = h5.CONFIGS[name]
+    variables, optimizer = h5.run_legacy_steps(name, config, initial, grads[:4], "float64")
     saved = [keras.ops.convert_to_numpy(v) for v in variables]
     saved_config = {("learning_rate" if k == "lr" else k): v for k, v in config.items()}
     path = tmp_path / f"{name}_2_3.h5"
-    write_keras2_h5(
+    h5.write_keras2_h5(
         path,
-        sequential_config("float64"),
-        sequential_layers(saved),
-        training_config(name, saved_config),
+        h5.sequential_config("float64"),
+        h5.sequential_layers(saved),
+        h5.training_config(name, saved_config),
         keras23_optimizer_weights(name, optimizer, variables),
         keras_version="2.3.1",
     )
     model = load_model(path, nadam_schedule="reset")  # a saved m_schedule wins over either mode
     assert int(keras.ops.convert_to_numpy(model.optimizer.iterations)) == 4
-    worst = continue_and_compare(model, name, config, initial, grads, 4, "float64")
+    worst = h5.continue_and_compare(model, name, config, initial, grads, 4, "float64")
     # 1e-12: the float64 bound of the optimizer parity tests; measured 0.
     assert worst <= 1e-12, worst
 
 
 # -- tf.keras 2.x files -> keras_ref.tf2 ----------------------------------------------------------
-HAVE_TF2 = importlib.util.find_spec("keras_ref.tf2") is not None
-needs_tf2_and_tf_keras = pytest.mark.skipif(
-    not HAVE_TF2 or importlib.util.find_spec("tf_keras") is None,
-    reason="needs keras_ref.tf2 (the tf.keras 2.x optimizers) and tf_keras (the genuine code)",
-)
-
-
-@needs_tf2_and_tf_keras
+@h5.needs_tf_keras
 @pytest.mark.parametrize(
     "optimizer_name, kwargs",
     [
@@ -113,34 +94,11 @@ needs_tf2_and_tf_keras = pytest.mark.skipif(
     ],
 )
 def test_tf_keras_file_continues_with_keras_ref_tf2(tmp_path, optimizer_name, kwargs):
-    import tensorflow as tf
-    import tf_keras
-
-    import keras_ref.tf2.optimizers as tf2
-
-    tf_keras.utils.set_random_seed(0)
-    source = tf_keras.Sequential(
-        [tf_keras.layers.Dense(3, activation="tanh", input_shape=(4,)), tf_keras.layers.Dense(1)]
-    )
-    source.compile(getattr(tf_keras.optimizers.legacy, optimizer_name)(**kwargs), "mse")
-    rng = np.random.default_rng(0)
-    x, y = rng.standard_normal((8, 4)).astype("float32"), rng.standard_normal((8, 1))
-    source.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0)
-    path = tmp_path / "tf2.h5"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        source.save(path)
-    model = load_model(path)
+    source = h5.tf_keras_run(tmp_path / "tf2.h5", optimizer_name, steps=3, **kwargs)
+    model = load_model(tmp_path / "tf2.h5")
     classes = {cls.__name__: cls for cls in tf2.ALL_OPTIMIZERS.values()}
     assert isinstance(model.optimizer, classes[optimizer_name])
     assert int(keras.ops.convert_to_numpy(model.optimizer.iterations)) == 3
-    before = source.get_weights()
-    grads = [rng.standard_normal(w.shape).astype("float32") for w in before]
-    source.optimizer.apply_gradients(zip([tf.constant(g) for g in grads], source.weights))
-    tensors = [keras.ops.convert_to_tensor(g) for g in grads]
-    model.optimizer.apply_gradients(zip(tensors, model.trainable_variables))
-    for variable, value, old in zip(model.trainable_variables, source.get_weights(), before):
-        # the issue's bound, 32 ulp of the step's operands (the weight before it), float32
-        scale = np.maximum(np.abs(old), np.abs(value))
-        error = np.abs(keras.ops.convert_to_numpy(variable) - value)
-        assert np.all(error <= 32 * np.spacing(scale)), np.max(error / np.spacing(scale))
+    # the issue's bound, 32 ulp of the step's operands (the weight before it), float32
+    worst = h5.one_more_step_ulps(source, model, model.trainable_variables, seed=1)
+    assert worst <= 32, worst
