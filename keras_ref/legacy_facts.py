@@ -88,7 +88,7 @@ REMOVED_LOSS_ATTRIBUTES = {
     },
 }
 
-#: `keras_ref.backend.__all__` (a test keeps the two equal).
+#: The legacy `K` functions keras_ref.backend exports (its `__all__` reads this).
 KERAS_REF_BACKEND = frozenset(
     {
         "abs", "argmax", "binary_crossentropy", "cast", "categorical_crossentropy", "clip",

@@ -221,6 +221,8 @@ SPEC_FUNCTIONS = (
 def test_backend_has_every_function_of_the_spec():
     missing = [name for name in SPEC_FUNCTIONS if not callable(getattr(K, name, None))]
     assert missing == []
+    public = {name for name, value in vars(K).items() if callable(value) and name[0] != "_"}
+    assert public == set(K.__all__)  # __all__ is read from keras_ref.legacy_facts
     assert K.epsilon() == keras.config.epsilon() and K.floatx() == keras.config.floatx()
 
 

@@ -26,72 +26,44 @@ One concept per module: `config` (epsilon, floatx), `elementwise`, `comparisons`
 
 from __future__ import annotations
 
-from keras_ref.backend.comparisons import (
-    equal,
-    greater,
-    greater_equal,
-    less,
-    less_equal,
-    not_equal,
-    switch,
-)
-from keras_ref.backend.config import epsilon, floatx
+from keras_ref.backend.comparisons import equal as equal
+from keras_ref.backend.comparisons import greater as greater
+from keras_ref.backend.comparisons import greater_equal as greater_equal
+from keras_ref.backend.comparisons import less as less
+from keras_ref.backend.comparisons import less_equal as less_equal
+from keras_ref.backend.comparisons import not_equal as not_equal
+from keras_ref.backend.comparisons import switch as switch
+from keras_ref.backend.config import epsilon as epsilon
+from keras_ref.backend.config import floatx as floatx
+from keras_ref.backend.crossentropy import binary_crossentropy as binary_crossentropy
+from keras_ref.backend.crossentropy import categorical_crossentropy as categorical_crossentropy
 from keras_ref.backend.crossentropy import (
-    binary_crossentropy,
-    categorical_crossentropy,
-    sparse_categorical_crossentropy,
+    sparse_categorical_crossentropy as sparse_categorical_crossentropy,
 )
-from keras_ref.backend.elementwise import (
-    abs,
-    clip,
-    exp,
-    log,
-    maximum,
-    minimum,
-    pow,
-    round,
-    softplus,
-    sqrt,
-    square,
-)
-from keras_ref.backend.ranking import in_top_k
-from keras_ref.backend.reductions import argmax, l2_normalize, max, mean, sum
-from keras_ref.backend.shapes import cast, flatten, int_shape, ndim, ones_like, zeros_like
+from keras_ref.backend.elementwise import abs as abs
+from keras_ref.backend.elementwise import clip as clip
+from keras_ref.backend.elementwise import exp as exp
+from keras_ref.backend.elementwise import log as log
+from keras_ref.backend.elementwise import maximum as maximum
+from keras_ref.backend.elementwise import minimum as minimum
+from keras_ref.backend.elementwise import pow as pow
+from keras_ref.backend.elementwise import round as round
+from keras_ref.backend.elementwise import softplus as softplus
+from keras_ref.backend.elementwise import sqrt as sqrt
+from keras_ref.backend.elementwise import square as square
+from keras_ref.backend.ranking import in_top_k as in_top_k
+from keras_ref.backend.reductions import argmax as argmax
+from keras_ref.backend.reductions import l2_normalize as l2_normalize
+from keras_ref.backend.reductions import max as max
+from keras_ref.backend.reductions import mean as mean
+from keras_ref.backend.reductions import sum as sum
+from keras_ref.backend.shapes import cast as cast
+from keras_ref.backend.shapes import flatten as flatten
+from keras_ref.backend.shapes import int_shape as int_shape
+from keras_ref.backend.shapes import ndim as ndim
+from keras_ref.backend.shapes import ones_like as ones_like
+from keras_ref.backend.shapes import zeros_like as zeros_like
+from keras_ref.legacy_facts import KERAS_REF_BACKEND
 
-__all__ = [
-    "abs",
-    "argmax",
-    "binary_crossentropy",
-    "cast",
-    "categorical_crossentropy",
-    "clip",
-    "epsilon",
-    "equal",
-    "exp",
-    "flatten",
-    "floatx",
-    "greater",
-    "greater_equal",
-    "in_top_k",
-    "int_shape",
-    "l2_normalize",
-    "less",
-    "less_equal",
-    "log",
-    "max",
-    "maximum",
-    "mean",
-    "minimum",
-    "ndim",
-    "not_equal",
-    "ones_like",
-    "pow",
-    "round",
-    "softplus",
-    "sparse_categorical_crossentropy",
-    "sqrt",
-    "square",
-    "sum",
-    "switch",
-    "zeros_like",
-]
+#: The legacy names this module exports (written once, in keras_ref.legacy_facts).
+__all__ = sorted(KERAS_REF_BACKEND)

@@ -13,24 +13,23 @@ from keras_ref.backend._operands import Axis, axes_tuple, element_count, is_floa
 from keras_ref.backend.config import floatx
 
 
+def _reduce(reduction, x, axis: Axis, keepdims: bool):
+    """``reduction`` over `axis` (all axes for None); an empty axis list reduces nothing."""
+    x = _tensor(x)
+    axes = axes_tuple(axis, len(x.shape))
+    return reduction(x, axis=axes, keepdims=keepdims) if axes else x
+
+
 @accepts_symbolic
 def sum(x, axis: Axis = None, keepdims: bool = False):
     """Sum over `axis` (all axes for None; an empty list reduces nothing)."""
-    x = _tensor(x)
-    axes = axes_tuple(axis, len(x.shape))
-    if not axes:
-        return x
-    return ops.sum(x, axis=axes, keepdims=keepdims)
+    return _reduce(ops.sum, x, axis, keepdims)
 
 
 @accepts_symbolic
 def max(x, axis: Axis = None, keepdims: bool = False):
     """Maximum over `axis` (all axes for None; an empty list reduces nothing)."""
-    x = _tensor(x)
-    axes = axes_tuple(axis, len(x.shape))
-    if not axes:
-        return x
-    return ops.max(x, axis=axes, keepdims=keepdims)
+    return _reduce(ops.max, x, axis, keepdims)
 
 
 @accepts_symbolic

@@ -12,23 +12,16 @@ import keras
 from keras_ref import _legacy_objects as legacy_objects
 from keras_ref import losses as losses_module
 from keras_ref._validation import did_you_mean, unknown_identifier
-from keras_ref.metrics import functions
+from keras_ref.metrics import classes, functions
 from keras_ref.metrics.auto import LegacyAutoMetric, accuracy_kind, legacy_choice, loss_family_of
-from keras_ref.metrics.classes import (
-    BinaryAccuracy,
-    CategoricalAccuracy,
-    MeanMetricWrapper,
-    SparseCategoricalAccuracy,
-    SparseTopKCategoricalAccuracy,
-    TopKCategoricalAccuracy,
-)
+from keras_ref.metrics.classes import MeanMetricWrapper
 
 ALL_METRICS: dict[str, type[MeanMetricWrapper]] = {
-    "binary_accuracy": BinaryAccuracy,
-    "categorical_accuracy": CategoricalAccuracy,
-    "sparse_categorical_accuracy": SparseCategoricalAccuracy,
-    "top_k_categorical_accuracy": TopKCategoricalAccuracy,
-    "sparse_top_k_categorical_accuracy": SparseTopKCategoricalAccuracy,
+    "binary_accuracy": classes.BinaryAccuracy,
+    "categorical_accuracy": classes.CategoricalAccuracy,
+    "sparse_categorical_accuracy": classes.SparseCategoricalAccuracy,
+    "top_k_categorical_accuracy": classes.TopKCategoricalAccuracy,
+    "sparse_top_k_categorical_accuracy": classes.SparseTopKCategoricalAccuracy,
 }
 _CLASS_NAMES = {cls.__name__: cls for cls in (*ALL_METRICS.values(), LegacyAutoMetric)}
 #: each accuracy function's metric class (the class of the same name, in CamelCase)
