@@ -119,6 +119,32 @@ def test_config_round_trip(metric):
         assert restored.get_config() == metric.get_config()
 
 
+def test_configs_saved_before_the_package_split_still_load():
+    """`.keras` files written when the metrics lived in one module name `keras_ref.metrics`."""
+    saved = {
+        "module": "keras_ref.metrics",
+        "class_name": "MeanMetricWrapper",
+        "config": {
+            "name": "top_k_categorical_accuracy",
+            "dtype": None,
+            "fn": {
+                "module": "builtins",
+                "class_name": "function",
+                "config": "keras_ref>top_k_categorical_accuracy",
+                "registered_name": "function",
+            },
+            "k": 1,
+        },
+        "registered_name": "keras_ref>MeanMetricWrapper",
+    }
+    metric = keras.saving.deserialize_keras_object(saved)
+    assert type(metric) is M.MeanMetricWrapper
+    assert metric.fn is M.top_k_categorical_accuracy and metric.get_config()["k"] == 1
+    accuracy = {**saved, "class_name": "BinaryAccuracy", "config": {"name": "acc", "dtype": None}}
+    accuracy["registered_name"] = "keras_ref>BinaryAccuracy"
+    assert type(keras.saving.deserialize_keras_object(accuracy)) is M.BinaryAccuracy
+
+
 def test_state_resets_and_empty_result_is_zero():
     metric = M.CategoricalAccuracy()
     assert _result(metric) == 0.0
