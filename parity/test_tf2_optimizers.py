@@ -2,8 +2,8 @@
 
 Each case runs 40 steps on 3 variables from one fixed gradient sequence, in float32 and float64.
 On tensorflow the parameters and the whole optimizer state must be bit-identical to the genuine
-optimizer's; on jax and torch within 32 ULP of each array's scale (float32) and 1e-11 relative
-(float64); docs/tf2-optimizers.md names the two known exceptions, marked xfail. The genuine
+optimizer's; on jax and torch within 32 ULP element by element (float32) and 1e-11 relative
+(float64); docs/tf2-optimizers.md names the known exceptions, marked xfail. The genuine
 trajectories need TensorFlow, installed beside every backend here; they are computed once and
 kept in pytest's cache (`.pytest_cache`), keyed by the tf_keras version. Where tf_keras is absent
 the NumPy reference (keras_ref.reference.tf2_optimizers) stands in for it.
@@ -250,7 +250,13 @@ def test_matches_genuine_tf_keras(case, dtype, genuine):
             )
         scaled = max(scaled_ulp_distance(a, b) for a, b in pairs)
         record(f"tf2 vs genuine tf_keras ({dtype}, ULP of scale)", _case_id(case), 0.0, int(scaled))
-        assert scaled <= 32, f"{scaled:.1f} ULP of the scale ({ulp} element-wise) from tf.keras"
+        if BACKEND == "jax" and name == "Ftrl" and ulp > 32:
+            pytest.xfail(
+                "Ftrl divides by the learning rate; XLA turns a division by a broadcast scalar "
+                "into a multiplication by its reciprocal, an ULP off where TensorFlow divides "
+                f"(measured {ulp} ULP element-wise, {scaled:.1f} ULP of the scale)"
+            )
+        assert ulp <= 32, f"{ulp} ULP element-wise ({scaled:.1f} ULP of the scale) from tf.keras"
     else:
         if BACKEND == "jax" and "schedule" in config:
             pytest.xfail(
