@@ -258,11 +258,6 @@ def test_matches_genuine_tf_keras(case, dtype, genuine):
             )
         assert ulp <= 32, f"{ulp} ULP element-wise ({scaled:.1f} ULP of the scale) from tf.keras"
     else:
-        if BACKEND == "jax" and "schedule" in config:
-            pytest.xfail(
-                "Keras 3 evaluates a schedule in float64 on jax with JAX_ENABLE_X64, tf.keras in "
-                f"float32: the rate may round to a neighbouring float32 (measured {rel:.1e})"
-            )
         assert rel <= 1e-11, f"relative error {rel:.2e} from the genuine tf.keras"
 
 

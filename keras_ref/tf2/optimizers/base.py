@@ -21,11 +21,13 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_ref import _keras_compat as compat
 from keras_ref import _validation as check
 from keras_ref._backend_specific import tf_replicas_in_sync
 from keras_ref._numerics import constant, maximum, minimum
 from keras_ref._scalar_division import divide_by_scalar
 from keras_ref.optimizers.base import LegacyOptimizer
+from keras_ref.tf2._float32_schedule import float32_schedule_value
 from keras_ref.tf2._tf_reduction_order import tf_cpu_sum
 
 LearningRate = float | keras.optimizers.schedules.LearningRateSchedule | Callable[[], Any]
@@ -134,9 +136,10 @@ class TF2Optimizer(LegacyOptimizer):
 
     def _decayed_lr(self, learning_rate, dtype: str):
         """``lr / (1 + decay * k)`` in `dtype` (`decay` float32-rounded); ``lr`` when decay is 0."""
-        if isinstance(self._learning_rate, keras.optimizers.schedules.LearningRateSchedule):
+        schedule = compat.learning_rate_holder(self)
+        if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
             # tf.keras evaluated schedules in float32 (Keras 3 on jax may use float64)
-            learning_rate = ops.cast(learning_rate, "float32")
+            learning_rate = float32_schedule_value(schedule, self.iterations)
         lr = ops.cast(learning_rate, dtype)
         if self.decay > 0:
             k = ops.cast(self.iterations, dtype)
