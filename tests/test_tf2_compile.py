@@ -87,8 +87,6 @@ def test_fit_matches_genuine_tf_keras(case):
     for ours, genuine in zip(weights, genuine_weights):
         np.testing.assert_allclose(ours, genuine, rtol=RTOL, atol=RTOL * np.max(np.abs(genuine)))
     for name in metrics:
-        if name not in ("accuracy", "acc") and BACKEND == "jax":
-            continue  # jax: crossentropy *metrics* in fit see the probabilities (docs)
         np.testing.assert_allclose(history[name], genuine_history[name], rtol=RTOL)
 
 

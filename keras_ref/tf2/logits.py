@@ -12,7 +12,8 @@ keras_ref does it on every backend:
 - tensorflow graphs: the input of the producing ``Softmax``/``Sigmoid`` op, as tf.keras did;
 - jax (arrays take no attributes): `keras_ref.tf2.compile` installs `recording` around the
   ``softmax``/``sigmoid`` activation of the model's layers, which notes each output's logits in a
-  small table that the losses consult by identity.
+  small table that the losses and metrics consult by identity (inside `fit`'s gradient also
+  under the output's primal, the object Keras hands the metrics).
 
 See docs/tf2-losses-metrics.md.
 """
@@ -27,6 +28,7 @@ from typing import Any, Literal
 import keras
 
 from keras_ref import _keras_compat as compat
+from keras_ref.tf2._jax_tracing import primal
 
 __all__ = ["install_logits_recording", "recording", "shortcut_logits"]
 
@@ -61,6 +63,9 @@ def _remember(output: Any, logits: Any) -> None:
     if compat.attach_logits(output, logits):
         return
     _RECORDED[id(output)] = (output, logits)
+    outer_output, outer_logits = primal(output), primal(logits)
+    if outer_output is not None and outer_logits is not None:  # jax inside `fit`'s gradient
+        _RECORDED[id(outer_output)] = (outer_output, outer_logits)
     while len(_RECORDED) > _CAPACITY:
         _RECORDED.popitem(last=False)
 

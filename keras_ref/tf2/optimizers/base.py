@@ -21,10 +21,14 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_ref import _keras_compat as compat
 from keras_ref import _validation as check
 from keras_ref._backend_specific import tf_replicas_in_sync
 from keras_ref._numerics import constant, maximum, minimum
+from keras_ref._scalar_division import divide_by_scalar
 from keras_ref.optimizers.base import LegacyOptimizer
+from keras_ref.tf2._float32_schedule import float32_schedule_value
+from keras_ref.tf2._tf_reduction_order import tf_cpu_sum
 
 LearningRate = float | keras.optimizers.schedules.LearningRateSchedule | Callable[[], Any]
 
@@ -60,18 +64,27 @@ def tf2_clip_gradients(
 
 
 def _clip_by_norm(g, clipnorm: float):
-    """``g * c / max(||g||, c)``, with ``||g|| = 0`` when ``g`` is all zeros."""
-    squared = ops.sum(g * g)
+    """``g * c / max(||g||, c)``, with ``||g|| = 0`` when ``g`` is all zeros.
+
+    ``||g||**2`` is summed in TensorFlow's CPU order (`tf_cpu_sum`), so the norm is TensorFlow's.
+    """
+    squared = tf_cpu_sum(g * g)
     zero = constant(0, g.dtype)
     positive = squared > zero
     norm = ops.where(positive, ops.sqrt(ops.where(positive, squared, ops.ones_like(squared))), zero)
     c = constant(clipnorm, g.dtype)
-    return g * c / maximum(norm, c)
+    return divide_by_scalar(g * c, maximum(norm, c))
 
 
 def _clip_by_global_norm(grads: list, clipnorm: float) -> list:
-    """``g * c * min(1/n, 1/c)``, ``n`` the norm of all gradients (NaN if ``n`` is not finite)."""
-    norm = ops.sqrt(ops.sum(ops.stack([ops.sum(ops.square(g)) for g in grads])))
+    """``g * c * min(1/n, 1/c)``, ``n`` the norm of all gradients (NaN if ``n`` is not finite).
+
+    As `tf.linalg.global_norm`: ``n = sqrt(2 * sum_i l2_loss(g_i))``, ``l2_loss(g) = sum(g*g*0.5)``,
+    every sum in TensorFlow's CPU order (`tf_cpu_sum`).
+    """
+    halves = [tf_cpu_sum(ops.square(g) * constant(0.5, g.dtype)) for g in grads]
+    total = tf_cpu_sum(ops.stack(halves))
+    norm = ops.sqrt(total * constant(2.0, total.dtype))
     c = constant(clipnorm, norm.dtype)
     scale = c * minimum(1 / norm, 1 / c) + (norm - norm)
     return [g * ops.cast(scale, g.dtype) for g in grads]
@@ -123,9 +136,10 @@ class TF2Optimizer(LegacyOptimizer):
 
     def _decayed_lr(self, learning_rate, dtype: str):
         """``lr / (1 + decay * k)`` in `dtype` (`decay` float32-rounded); ``lr`` when decay is 0."""
-        if isinstance(self._learning_rate, keras.optimizers.schedules.LearningRateSchedule):
+        schedule = compat.learning_rate_holder(self)
+        if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
             # tf.keras evaluated schedules in float32 (Keras 3 on jax may use float64)
-            learning_rate = ops.cast(learning_rate, "float32")
+            learning_rate = float32_schedule_value(schedule, self.iterations)
         lr = ops.cast(learning_rate, dtype)
         if self.decay > 0:
             k = ops.cast(self.iterations, dtype)
