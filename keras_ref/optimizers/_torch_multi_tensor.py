@@ -197,6 +197,34 @@ def _unzip(pieces):
     return params, grads, slots
 
 
+def _binary(name: str, commutes: bool = False):
+    """``op(a, b, into=None)`` from `torch._foreach_<name>` and its in-place twin."""
+    out_of_place, in_place = getattr(torch, f"_foreach_{name}"), getattr(torch, f"_foreach_{name}_")
+
+    def op(a, b, into=None):
+        if commutes and isinstance(a, torch.Tensor):  # a 0-d scalar first
+            a, b = b, a
+        if into is None:
+            return out_of_place(a, b)
+        in_place(_target(a, into), b)
+        return a
+
+    return staticmethod(op)
+
+
+def _unary(name: str):
+    """``op(a, into=None)`` from `torch._foreach_<name>` and its in-place twin."""
+    out_of_place, in_place = getattr(torch, f"_foreach_{name}"), getattr(torch, f"_foreach_{name}_")
+
+    def op(a, into=None):
+        if into is None:
+            return out_of_place(a)
+        in_place(_target(a, into))
+        return a
+
+    return staticmethod(op)
+
+
 class ForeachOps:
     """The rule's operations over lists of tensors (`elementwise.KerasOps` is the generic twin).
 
@@ -214,44 +242,15 @@ class ForeachOps:
         return _cached(float(value), dtype, str(torch_device()), True)
 
     # -- elementwise ------------------------------------------------------------------------
-    @staticmethod
-    def add(a, b, into=None):
-        if isinstance(a, torch.Tensor):  # a 0-d scalar first
-            a, b = b, a
-        if into is None:
-            return torch._foreach_add(a, b)
-        torch._foreach_add_(_target(a, into), b)
-        return a
-
-    @staticmethod
-    def mul(a, b, into=None):
-        if isinstance(a, torch.Tensor):  # a 0-d scalar first
-            a, b = b, a
-        if into is None:
-            return torch._foreach_mul(a, b)
-        torch._foreach_mul_(_target(a, into), b)
-        return a
-
-    @staticmethod
-    def sub(a, b, into=None):
-        if into is None:
-            return torch._foreach_sub(a, b)
-        torch._foreach_sub_(_target(a, into), b)
-        return a
-
-    @staticmethod
-    def div(a, b, into=None):
-        if into is None:
-            return torch._foreach_div(a, b)
-        torch._foreach_div_(_target(a, into), b)
-        return a
-
-    @staticmethod
-    def neg(a, into=None):
-        if into is None:
-            return torch._foreach_neg(a)
-        torch._foreach_neg_(_target(a, into))
-        return a
+    add = _binary("add", commutes=True)
+    mul = _binary("mul", commutes=True)
+    sub = _binary("sub")
+    div = _binary("div")
+    nonnegative_maximum = _binary("maximum")  # (its own NaN: see the module's docstring)
+    neg = _unary("neg")
+    sqrt = _unary("sqrt")
+    sqrt_divisor = sqrt  # (no XLA here to rewrite a division by a root)
+    abs = _unary("abs")
 
     @staticmethod
     def square(a, into=None):
@@ -261,35 +260,12 @@ class ForeachOps:
         return a
 
     @staticmethod
-    def sqrt(a, into=None):
-        if into is None:
-            return torch._foreach_sqrt(a)
-        torch._foreach_sqrt_(_target(a, into))
-        return a
-
-    sqrt_divisor = sqrt  # (no XLA here to rewrite a division by a root)
-
-    @staticmethod
     def rsqrt(a, into=None):
         return [torch.rsqrt(x) for x in a]
 
     @staticmethod
-    def abs(a, into=None):
-        if into is None:
-            return torch._foreach_abs(a)
-        torch._foreach_abs_(_target(a, into))
-        return a
-
-    @staticmethod
     def sign(a, into=None):
         return [torch.sign(x) for x in a]
-
-    @staticmethod
-    def nonnegative_maximum(a, b, into=None):
-        if into is None:
-            return torch._foreach_maximum(a, b)
-        torch._foreach_maximum_(_target(a, into), b)
-        return a
 
     @staticmethod
     def greater(a, b):

@@ -54,16 +54,23 @@ class Adadelta(LegacyOptimizer):
         lr, rho, one_minus_rho, eps = s
         a, d = slots
         a = moving_average(o, a, o.square(g), rho, one_minus_rho, x_is_temporary=True)
-        # u = g * sqrt(d_old + eps) / sqrt(a_new + eps); `g` stays the first factor: when both
-        # factors are NaN, the result is the first one's NaN (sign bit included).
-        root = o.add(d, eps)
-        u = o.mul(g, o.sqrt(root, into=root))
-        root = o.add(a, eps)
-        u = o.div(u, o.sqrt_divisor(root, into=root), into=u)
+        u = self._unit(o, g, a, d, eps)
         p = o.sub(p, o.mul(lr, u), into=p)
         # d <- rho*d_old + (1-rho)*u**2 (u is not needed any more)
         d = moving_average(o, d, o.square(u, into=u), rho, one_minus_rho, x_is_temporary=True)
         return p, [a, d]
+
+    @staticmethod
+    def _unit(o, g, a, d, eps):
+        """``u = g * sqrt(d_old + eps) / sqrt(a_new + eps)``, a temporary.
+
+        `g` stays the first factor: when both factors are NaN, the result is the first one's
+        NaN (sign bit included).
+        """
+        root = o.add(d, eps)
+        u = o.mul(g, o.sqrt(root, into=root))
+        root = o.add(a, eps)
+        return o.div(u, o.sqrt_divisor(root, into=root), into=u)
 
     def get_config(self) -> dict:
         config = super().get_config()

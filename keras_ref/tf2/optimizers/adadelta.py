@@ -7,7 +7,7 @@ from typing import Any
 import keras
 
 from keras_ref import _validation as check
-from keras_ref.optimizers.elementwise import moving_average
+from keras_ref.optimizers.adadelta import Adadelta as LegacyAdadelta
 from keras_ref.tf2.optimizers.base import (
     LearningRate,
     TF2Optimizer,
@@ -47,18 +47,16 @@ class Adadelta(TF2Optimizer):
         lr = self._decayed_lr(learning_rate, dtype)
         return lr, rho, one_minus_rho, o.constant(self.epsilon, dtype)
 
-    def _rule(self, o, s, p, g, slots: list) -> tuple:
-        lr, rho, one_minus_rho, eps = s
-        a, d = slots
-        a = moving_average(o, a, o.square(g), rho, one_minus_rho, x_is_temporary=True)
-        # u = sqrt(d_old + eps) * rsqrt(a_new + eps) * g
+    # Keras 2.2.4's update (docs/tf2-optimizers.md), with the fused kernel's `u`
+    _rule = LegacyAdadelta._rule
+
+    @staticmethod
+    def _unit(o, g, a, d, eps):
+        """``u = sqrt(d_old + eps) * rsqrt(a_new + eps) * g``, a temporary."""
         u = o.add(d, eps)
         u = o.sqrt(u, into=u)
         u = o.mul(u, o.rsqrt(o.add(a, eps)), into=u)
-        u = o.mul(u, g, into=u)
-        p = o.sub(p, o.mul(u, lr), into=p)
-        d = moving_average(o, d, o.square(u, into=u), rho, one_minus_rho, x_is_temporary=True)
-        return p, [a, d]
+        return o.mul(u, g, into=u)
 
     def get_config(self) -> dict:
         config = super().get_config()
