@@ -28,6 +28,14 @@ class NadamScalars(NamedTuple):
     eps: Any
 
 
+def momentum_at(o, opt, step, dtype: str, hyper=float):
+    """``mu_step = b1 * (1 - 0.5 * 0.96**(step * sd))`` in `dtype`; `hyper` rounds ``b1`` and
+    0.96 before they meet `dtype` (tf.keras: `np.float32`), ``sd`` is rounded once."""
+    decay_base = o.constant(hyper(0.96), dtype)
+    sd = o.constant(opt.schedule_decay, dtype)
+    return o.constant(hyper(opt.beta_1), dtype) * (1 - 0.5 * ops.power(decay_base, step * sd))
+
+
 def nadam_scalars(
     o, opt, learning_rate, dtype: str, t, mu_t, mu_next, schedule, hyper=float
 ) -> NadamScalars:
@@ -104,23 +112,21 @@ class Nadam(LegacyOptimizer):
             name="m_schedule",
         )
 
-    def _momentum_cache(self, o, step, dtype: str):
+    def _momentum_cache(self, step, dtype: str, o=KERAS_OPS):
         """``mu_step = b1 * (1 - 0.5 * 0.96**(step * sd))`` in `dtype`."""
-        decay_base = o.constant(0.96, dtype)
-        sd = o.constant(self.schedule_decay, dtype)
-        return o.constant(self.beta_1, dtype) * (1 - 0.5 * ops.power(decay_base, step * sd))
+        return momentum_at(o, self, step, dtype)
 
     def update_variables(self, grads, trainable_variables, learning_rate) -> None:
         # m_schedule advances once per step, before any variable's update reads it.
         dtype = self._m_schedule.dtype
         t = ops.cast(self.iterations, dtype) + 1
-        self.assign(self._m_schedule, self._m_schedule * self._momentum_cache(KERAS_OPS, t, dtype))
+        self.assign(self._m_schedule, self._m_schedule * self._momentum_cache(t, dtype))
         super().update_variables(grads, trainable_variables, learning_rate)
 
     def _step_scalars(self, o, learning_rate, dtype: str) -> tuple:
         t = ops.cast(self.iterations, dtype) + 1
-        mu_t = self._momentum_cache(o, t, dtype)
-        mu_next = self._momentum_cache(o, t + 1, dtype)
+        mu_t = self._momentum_cache(t, dtype, o)
+        mu_next = self._momentum_cache(t + 1, dtype, o)
         schedule = ops.cast(self._m_schedule, dtype)  # S_t, advanced this step
         return nadam_scalars(o, self, learning_rate, dtype, t, mu_t, mu_next, schedule)
 

@@ -12,8 +12,8 @@ from keras_ref import _validation as check
 from keras_ref.optimizers.base import check_betas, compute_dtype
 from keras_ref.optimizers.elementwise import KERAS_OPS
 from keras_ref.optimizers.nadam import Nadam as LegacyNadam
-from keras_ref.optimizers.nadam import nadam_scalars
-from keras_ref.tf2.optimizers.base import LearningRate, TF2Optimizer, hyper, resolve_epsilon
+from keras_ref.optimizers.nadam import momentum_at, nadam_scalars
+from keras_ref.tf2.optimizers.base import LearningRate, TF2Optimizer, resolve_epsilon
 
 
 @keras.saving.register_keras_serializable(package="keras_ref.tf2")
@@ -67,9 +67,8 @@ class Nadam(TF2Optimizer):
         )
 
     def _mu(self, step, dtype: str, o=KERAS_OPS):
-        """``mu_step = b1 * (1 - 0.5 * 0.96**(sd * step))`` in `dtype`."""
-        power = ops.power(hyper(0.96, dtype, o), o.constant(self.schedule_decay, dtype) * step)
-        return hyper(self.beta_1, dtype, o) * (1 - 0.5 * power)
+        """``mu_step = b1 * (1 - 0.5 * 0.96**(sd * step))`` in `dtype` (float32 hypers)."""
+        return momentum_at(o, self, step, dtype, hyper=np.float32)
 
     def _backend_update_step(self, grads, trainable_variables, learning_rate) -> None:
         # the cache advances once per step, before any variable's update reads it
