@@ -281,7 +281,7 @@ class ForeachOps:
 
     @staticmethod
     def cast(a, dtype: str):
-        return [x.to(_TORCH_DTYPES[dtype]) for x in a]
+        return [x.to(_TORCH_DTYPES[dtype]) for x in a]  # (`a`'s own tensors where already dtype)
 
     @staticmethod
     def apply(function, a, *scalars):
