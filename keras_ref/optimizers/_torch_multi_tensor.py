@@ -1,20 +1,22 @@
-"""torch backend only: the legacy updates over lists of tensors, with `torch._foreach_*` kernels.
+"""torch backend only: the foreach executor, running each optimizer's `_rule` over tensor lists.
 
 Stock Keras 3 updates most of its torch optimizers this way; a per-variable loop of `keras.ops`
-calls costs ~15 small kernel launches and Python dispatches per variable. Each update below
-performs the same elementwise operations, in the same order, with the same operand order
-(when both operands are NaN, the result is the first one's NaN) and the same operand types
-(0-d tensors for the per-step scalars), as the generic `update_step` of its optimizer, so the
-numbers are identical (`parity/test_torch_multi_tensor.py` checks this bit for bit). One
-exception, as before: `torch._foreach_maximum_` (Adam with AMSGrad, Adamax) puts NaN where the
-generic `maximum` does, but a NaN of its own, not the input's sign and payload.
+calls costs ~15 small kernel launches and Python dispatches per variable. Here the rule that
+`update_step` runs per variable (`keras_ref.optimizers.elementwise`) runs once over all
+variables, with `ForeachOps`: each operation is a `torch._foreach_*` kernel over the lists (or a
+loop of the `torch` function `keras.ops` calls, where there is no foreach kernel), with the same
+operand order (when both operands are NaN, the result is the first one's NaN) and the same
+operand types (0-d tensors for the step's scalars), so the numbers are identical
+(`parity/test_torch_multi_tensor.py` checks this bit for bit, both families). One exception:
+`torch._foreach_maximum_` (AMSGrad, Adamax) puts NaN where the generic `maximum` does, but a NaN
+of its own, not the input's sign and payload.
 
-Only the storage differs. Results are computed in place, into the slots and parameters where
-the legacy order allows (``m *= b1; m += t`` is ``b1*m + t``), otherwise into a few fresh
-temporaries that the following operations overwrite in place. On CPU a foreach op is a loop
-over the tensors, so what costs is each pass over memory and each fresh large temporary (page
-faults): large tensors are updated block by block, in cache (`_blocks`). No fused op
-(`alpha=`, addcmul, addcdiv, lerp) is used: its rounding differs.
+Only the storage differs: an operation given ``into=x`` writes in place into ``x`` (a slot, the
+parameter, or a temporary), so ``m = b1*m + (1-b1)*g`` is ``m *= b1; m += fresh``, and a new
+value that is not already in its slot is copied there. On CPU a foreach op is a loop over the
+tensors, so what costs is each pass over memory and each fresh large temporary (page faults):
+large tensors are updated block by block, in cache (`_blocks`), blocks in threads
+(`_in_threads`). No fused op (`alpha=`, addcmul, addcdiv, lerp) is used: its rounding differs.
 """
 
 from __future__ import annotations
@@ -51,21 +53,11 @@ def _cached(value: float, dtype: str, device: str, one_minus: bool):
     return 1 - c if one_minus else c
 
 
-def _constant(value: float, dtype: str):
-    """`constant(value, dtype)`, made once per device (a 0-d tensor that nothing writes to)."""
-    return _cached(float(value), dtype, str(torch_device()), False)
-
-
-def _one_minus(value: float, dtype: str):
-    """``1 - constant(value, dtype)`` (from the rounded value, as the generic path), made once."""
-    return _cached(float(value), dtype, str(torch_device()), True)
-
-
 def step(optimizer, grads, variables, learning_rate) -> bool:
-    """One legacy update of `variables` (keras Variables) by `grads`, in place, if the fast
-    path covers them (one float32/float64 dtype, no special variables, no stateless scope,
-    whose tensors must not be updated in place); returns whether it ran."""
-    if type(optimizer).__name__ not in _STEPS or not variables or in_stateless_scope():
+    """One update of `variables` (keras Variables) by `grads` with the optimizer's `_rule`, in
+    place, if the fast path covers them (one float32/float64 dtype, no special variables, no
+    stateless scope, whose tensors must not be updated in place); returns whether it ran."""
+    if not variables or in_stateless_scope():
         return False
     params = _values(variables)
     torch_dtype = params[0].dtype
@@ -96,7 +88,17 @@ def step(optimizer, grads, variables, learning_rate) -> bool:
 
 
 def _update(optimizer, learning_rate, dtype: str, params, grads, slots) -> None:
-    update = _STEPS[type(optimizer).__name__](optimizer, learning_rate, dtype)
+    if isinstance(learning_rate, keras.Variable):  # its tensor: no scope checks, no cast
+        (learning_rate,) = _values([learning_rate])
+    scalars = optimizer._step_scalars(FOREACH_OPS, learning_rate, dtype)
+    rule = optimizer._rule
+
+    def update(params, grads, slots) -> None:
+        params_new, slots_new = rule(FOREACH_OPS, scalars, params, grads, slots)
+        for old, new in zip([params, *slots], [params_new, *slots_new]):
+            if new is not old:  # (not computed in place)
+                torch._foreach_copy_(old, new)
+
     blocks = list(_blocks(params, grads, slots))
     threads = torch.get_num_threads()
     if len(blocks) == 1 or threads == 1 or any(p.numel() > _PIECE for b in blocks for p in b[0]):
@@ -195,207 +197,102 @@ def _unzip(pieces):
     return params, grads, slots
 
 
-def _descend(params, numerator, root, eps) -> None:
-    """``p <- p - numerator / (sqrt(root) + eps)``; `numerator` is a fresh list, overwritten."""
-    denom = torch._foreach_sqrt(root)
-    torch._foreach_add_(denom, eps)
-    torch._foreach_div_(numerator, denom)
-    torch._foreach_sub_(params, numerator)
+def _binary(name: str, commutes: bool = False):
+    """``op(a, b, into=None)`` from `torch._foreach_<name>` and its in-place twin."""
+    out_of_place, in_place = getattr(torch, f"_foreach_{name}"), getattr(torch, f"_foreach_{name}_")
+
+    def op(a, b, into=None):
+        if commutes and isinstance(a, torch.Tensor):  # a 0-d scalar first
+            a, b = b, a
+        if into is None:
+            return out_of_place(a, b)
+        in_place(_target(a, into), b)
+        return a
+
+    return staticmethod(op)
 
 
-def _ema_(slot, grads, decay, one_minus_decay, square: bool) -> None:
-    """``s <- decay*s + (1-decay)*x`` in place, ``x = g*g`` if `square` else ``g``."""
-    if square:
-        fresh = torch._foreach_mul(grads, grads)
-        torch._foreach_mul_(fresh, one_minus_decay)
-    else:
-        fresh = torch._foreach_mul(grads, one_minus_decay)
-    torch._foreach_mul_(slot, decay)
-    torch._foreach_add_(slot, fresh)
+def _unary(name: str):
+    """``op(a, into=None)`` from `torch._foreach_<name>` and its in-place twin."""
+    out_of_place, in_place = getattr(torch, f"_foreach_{name}"), getattr(torch, f"_foreach_{name}_")
+
+    def op(a, into=None):
+        if into is None:
+            return out_of_place(a)
+        in_place(_target(a, into))
+        return a
+
+    return staticmethod(op)
 
 
-def _cast(x, dtype: str):
-    """`ops.cast`, skipped (it costs more than a small update) when `x` already is `dtype`."""
-    if isinstance(x, keras.Variable):  # the learning rate
-        (x,) = _values([x])
-    if isinstance(x, torch.Tensor) and x.dtype == _TORCH_DTYPES[dtype]:
-        return x
-    return ops.cast(x, dtype)
+class ForeachOps:
+    """The rule's operations over lists of tensors (`elementwise.KerasOps` is the generic twin).
+
+    A binary operation takes two lists, or a list and a 0-d tensor (first or second: ``b1 * m``
+    runs as ``m * b1``, which IEEE multiplication and addition give bit for bit).
+    """
+
+    # -- this step's scalars, made once per device (0-d tensors that nothing writes to) ------
+    @staticmethod
+    def constant(value: float, dtype: str):
+        return _cached(float(value), dtype, str(torch_device()), False)
+
+    @staticmethod
+    def one_minus(value: float, dtype: str):
+        return _cached(float(value), dtype, str(torch_device()), True)
+
+    # -- elementwise ------------------------------------------------------------------------
+    add = _binary("add", commutes=True)
+    mul = _binary("mul", commutes=True)
+    sub = _binary("sub")
+    div = _binary("div")
+    nonnegative_maximum = _binary("maximum")  # (its own NaN: see the module's docstring)
+    neg = _unary("neg")
+    sqrt = _unary("sqrt")
+    sqrt_divisor = sqrt  # (no XLA here to rewrite a division by a root)
+    abs = _unary("abs")
+
+    @staticmethod
+    def square(a, into=None):
+        if into is None:
+            return torch._foreach_mul(a, a)
+        torch._foreach_mul_(_target(a, into), a)
+        return a
+
+    @staticmethod
+    def rsqrt(a, into=None):
+        return [torch.rsqrt(x) for x in a]
+
+    @staticmethod
+    def sign(a, into=None):
+        return [torch.sign(x) for x in a]
+
+    @staticmethod
+    def greater(a, b):
+        if not isinstance(b, torch.Tensor):
+            return [torch.gt(x, y) for x, y in zip(a, b)]
+        return [torch.gt(x, b) for x in a]
+
+    @staticmethod
+    def where(condition, a, b):
+        a = [a] * len(condition) if isinstance(a, torch.Tensor) else a
+        b = [b] * len(condition) if isinstance(b, torch.Tensor) else b
+        return [torch.where(c, x, y) for c, x, y in zip(condition, a, b)]
+
+    @staticmethod
+    def cast(a, dtype: str):
+        return [x.to(_TORCH_DTYPES[dtype]) for x in a]  # (`a`'s own tensors where already dtype)
+
+    @staticmethod
+    def apply(function, a, *scalars):
+        return [function(x, *scalars) for x in a]
 
 
-def _decayed_lr(opt, learning_rate, dtype: str):
-    """`LegacyOptimizer._decayed_lr`: the same operations, without the no-op cast."""
-    if opt.decay > 0:
-        return opt._decayed_lr(learning_rate, dtype)
-    return _cast(learning_rate, dtype)
+def _target(a, into):
+    """`a`, which an operation given ``into=a`` overwrites (the first operand only)."""
+    if into is not a:
+        raise ValueError("ForeachOps: `into` must be the operation's first list operand")
+    return a
 
 
-# Each `_<name>(opt, learning_rate, dtype)` computes this step's 0-d scalars, as the generic
-# update does (``1 - b1`` from the rounded ``b1``...), and returns the elementwise update
-# ``update(params, grads, slots)``, run on each block.
-
-
-def _sgd(opt, learning_rate, dtype):
-    lr, momentum = _decayed_lr(opt, learning_rate, dtype), _constant(opt.momentum, dtype)
-    plain, nesterov = opt.momentum == 0 and not opt.nesterov, opt.nesterov
-
-    def update(params, grads, slots):
-        lr_g = torch._foreach_mul(grads, lr)
-        if plain:
-            torch._foreach_sub_(params, lr_g)  # p <- p - lr*g, no moment (see SGD)
-            return
-        (m,) = slots
-        # v = momentum*m - lr*g, computed in m itself: m <- v
-        torch._foreach_mul_(m, momentum)
-        torch._foreach_sub_(m, lr_g)
-        if nesterov:
-            # p <- (p + momentum*v) - lr*g
-            torch._foreach_add_(params, torch._foreach_mul(m, momentum))
-            torch._foreach_sub_(params, lr_g)
-        else:
-            torch._foreach_add_(params, m)
-
-    return update
-
-
-def _rmsprop(opt, learning_rate, dtype):
-    lr, rho = _decayed_lr(opt, learning_rate, dtype), _constant(opt.rho, dtype)
-    one_minus_rho, eps = _one_minus(opt.rho, dtype), _constant(opt.epsilon, dtype)
-
-    def update(params, grads, slots):
-        (a,) = slots
-        _ema_(a, grads, rho, one_minus_rho, square=True)
-        _descend(params, torch._foreach_mul(grads, lr), a, eps)
-
-    return update
-
-
-def _adagrad(opt, learning_rate, dtype):
-    lr, eps = _decayed_lr(opt, learning_rate, dtype), _constant(opt.epsilon, dtype)
-
-    def update(params, grads, slots):
-        (a,) = slots
-        torch._foreach_add_(a, torch._foreach_mul(grads, grads))
-        _descend(params, torch._foreach_mul(grads, lr), a, eps)
-
-    return update
-
-
-def _adadelta(opt, learning_rate, dtype):
-    lr, eps = _decayed_lr(opt, learning_rate, dtype), _constant(opt.epsilon, dtype)
-    rho, one_minus_rho = _constant(opt.rho, dtype), _constant(1.0 - opt.rho, dtype)
-
-    def update(params, grads, slots):
-        a, d = slots
-        _ema_(a, grads, rho, one_minus_rho, square=True)
-        # update = g * sqrt(d_old + eps) / sqrt(a_new + eps). `g` stays the first factor: when
-        # both factors are NaN, the result is the first one's NaN (sign bit included).
-        root = torch._foreach_add(d, eps)
-        torch._foreach_sqrt_(root)
-        step = torch._foreach_mul(grads, root)
-        del root  # (frees its memory for the next temporary)
-        root = torch._foreach_add(a, eps)
-        torch._foreach_sqrt_(root)
-        torch._foreach_div_(step, root)
-        del root
-        torch._foreach_sub_(params, torch._foreach_mul(step, lr))
-        # d <- rho*d_old + (1-rho)*update**2: `step` is not needed any more, square it in place
-        torch._foreach_mul_(step, step)
-        torch._foreach_mul_(step, one_minus_rho)
-        torch._foreach_mul_(d, rho)
-        torch._foreach_add_(d, step)
-
-    return update
-
-
-def _adam(opt, learning_rate, dtype):
-    lr = _decayed_lr(opt, learning_rate, dtype)
-    b1, b2 = _constant(opt.beta_1, dtype), _constant(opt.beta_2, dtype)
-    eps = _constant(opt.epsilon, dtype)
-    t = ops.cast(opt.iterations, dtype) + 1
-    lr_t = lr * (ops.sqrt(1 - ops.power(b2, t)) / (1 - ops.power(b1, t)))
-    one_minus_b1, one_minus_b2 = _one_minus(opt.beta_1, dtype), _one_minus(opt.beta_2, dtype)
-    amsgrad = opt.amsgrad
-
-    def update(params, grads, slots):
-        m, v, *vhat = slots
-        _ema_(m, grads, b1, one_minus_b1, square=False)
-        _ema_(v, grads, b2, one_minus_b2, square=True)
-        if amsgrad:
-            torch._foreach_maximum_(vhat[0], v)
-            v = vhat[0]
-        _descend(params, torch._foreach_mul(m, lr_t), v, eps)
-
-    return update
-
-
-def _adamax(opt, learning_rate, dtype):
-    b1, b2 = _constant(opt.beta_1, dtype), _constant(opt.beta_2, dtype)
-    eps = _constant(opt.epsilon, dtype)
-    t = ops.cast(opt.iterations, dtype) + 1
-    lr_t = _decayed_lr(opt, learning_rate, dtype) / (1 - ops.power(b1, t))
-    one_minus_b1 = _one_minus(opt.beta_1, dtype)
-
-    def update(params, grads, slots):
-        m, u = slots
-        _ema_(m, grads, b1, one_minus_b1, square=False)
-        torch._foreach_mul_(u, b2)
-        torch._foreach_maximum_(u, torch._foreach_abs(grads))  # u <- max(b2*u, |g|)
-        # p <- p - lr_t*m / (u + eps)
-        step = torch._foreach_mul(m, lr_t)
-        denom = torch._foreach_add(u, eps)
-        torch._foreach_div_(step, denom)
-        torch._foreach_sub_(params, step)
-
-    return update
-
-
-def _momentum_cache(opt, step, dtype):
-    """`Nadam._momentum_cache`, the same operations on the cached constants."""
-    decay_base, sd = _constant(0.96, dtype), _constant(opt.schedule_decay, dtype)
-    return _constant(opt.beta_1, dtype) * (1 - 0.5 * ops.power(decay_base, step * sd))
-
-
-def _nadam(opt, learning_rate, dtype):
-    lr = _cast(learning_rate, dtype)
-    b2, eps = _constant(opt.beta_2, dtype), _constant(opt.epsilon, dtype)
-    b1 = _constant(opt.beta_1, dtype)
-    t = ops.cast(opt.iterations, dtype) + 1
-    mu_t, mu_next = _momentum_cache(opt, t, dtype), _momentum_cache(opt, t + 1, dtype)
-    schedule = ops.cast(opt._m_schedule, dtype)
-    schedule_next = schedule * mu_next
-    one_minus_schedule, one_minus_mu_t = 1 - schedule, 1 - mu_t
-    one_minus_schedule_next, one_minus_b2_power = 1 - schedule_next, 1 - ops.power(b2, t)
-    one_minus_b1, one_minus_b2 = _one_minus(opt.beta_1, dtype), _one_minus(opt.beta_2, dtype)
-
-    def update(params, grads, slots):
-        m, v = slots
-        # m_bar = (1-mu_t) * (g / (1-S_t)) + mu_next * (m_new / (1-S_t*mu_next)), in one list
-        m_bar = torch._foreach_div(grads, one_minus_schedule)
-        torch._foreach_mul_(m_bar, one_minus_mu_t)
-        _ema_(m, grads, b1, one_minus_b1, square=False)
-        m_prime = torch._foreach_div(m, one_minus_schedule_next)
-        torch._foreach_mul_(m_prime, mu_next)
-        torch._foreach_add_(m_bar, m_prime)
-        del m_prime  # (frees its memory for the next temporary)
-        _ema_(v, grads, b2, one_minus_b2, square=True)
-        torch._foreach_mul_(m_bar, lr)
-        # p <- p - lr*m_bar / (sqrt(v_new / (1 - b2**t)) + eps)
-        root = torch._foreach_div(v, one_minus_b2_power)
-        torch._foreach_sqrt_(root)
-        torch._foreach_add_(root, eps)
-        torch._foreach_div_(m_bar, root)
-        torch._foreach_sub_(params, m_bar)
-
-    return update
-
-
-_STEPS = {
-    "SGD": _sgd,
-    "RMSprop": _rmsprop,
-    "Adagrad": _adagrad,
-    "Adadelta": _adadelta,
-    "Adam": _adam,
-    "Adamax": _adamax,
-    "Nadam": _nadam,
-}
+FOREACH_OPS = ForeachOps()

@@ -5,17 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import keras
-from keras import ops
 
 from keras_ref import _validation as check
-from keras_ref._numerics import constant
 from keras_ref.optimizers.base import (
     LearningRate,
     LegacyOptimizer,
-    compute_dtype,
-    read,
     resolve_epsilon,
 )
+from keras_ref.optimizers.elementwise import moving_average
 
 
 @keras.saving.register_keras_serializable(package="keras_ref")
@@ -47,25 +44,33 @@ class Adadelta(LegacyOptimizer):
         self.rho = rho
         self.epsilon = epsilon
 
-    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
+    def _step_scalars(self, o, learning_rate, dtype: str) -> tuple:
         # Legacy keeps this rho a Python float: `1 - rho` is exact before it is rounded.
-        rho, one_minus_rho = constant(self.rho, dtype), constant(1.0 - self.rho, dtype)
+        rho, one_minus_rho = o.constant(self.rho, dtype), o.constant(1.0 - self.rho, dtype)
         lr = self._decayed_lr(learning_rate, dtype)
-        return lr, rho, one_minus_rho, constant(self.epsilon, dtype)
+        return lr, rho, one_minus_rho, o.constant(self.epsilon, dtype)
 
-    def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = compute_dtype(variable.dtype)
-        g = ops.cast(gradient, dtype)
-        lr, rho, one_minus_rho, eps = self._scalars(learning_rate, dtype)
-        a, d = self._slots(variable)
-        d_old = read(d, dtype)
-        a_new = rho * read(a, dtype) + one_minus_rho * ops.square(g)
-        self.assign(a, a_new)
-        # XLA would rewrite `x / sqrt(y)` as `x * rsqrt(y)`, which rounds differently (and is
-        # slower on CPU); abs() of a sqrt of a non-negative sum is exact and keeps the divide.
-        update = g * ops.sqrt(d_old + eps) / ops.abs(ops.sqrt(a_new + eps))
-        self._descend(variable, lr * update, dtype)
-        self.assign(d, rho * d_old + one_minus_rho * ops.square(update))
+    def _rule(self, o, s, p, g, slots: list) -> tuple:
+        lr, rho, one_minus_rho, eps = s
+        a, d = slots
+        a = moving_average(o, a, o.square(g), rho, one_minus_rho, x_is_temporary=True)
+        u = self._unit(o, g, a, d, eps)
+        p = o.sub(p, o.mul(lr, u), into=p)
+        # d <- rho*d_old + (1-rho)*u**2 (u is not needed any more)
+        d = moving_average(o, d, o.square(u, into=u), rho, one_minus_rho, x_is_temporary=True)
+        return p, [a, d]
+
+    @staticmethod
+    def _unit(o, g, a, d, eps):
+        """``u = g * sqrt(d_old + eps) / sqrt(a_new + eps)``, a temporary.
+
+        `g` stays the first factor: when both factors are NaN, the result is the first one's
+        NaN (sign bit included).
+        """
+        root = o.add(d, eps)
+        u = o.mul(g, o.sqrt(root, into=root))
+        root = o.add(a, eps)
+        return o.div(u, o.sqrt_divisor(root, into=root), into=u)
 
     def get_config(self) -> dict:
         config = super().get_config()

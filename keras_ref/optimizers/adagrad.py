@@ -5,15 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import keras
-from keras import ops
 
-from keras_ref._numerics import constant
 from keras_ref.optimizers.base import (
     LearningRate,
     LegacyOptimizer,
-    compute_dtype,
     resolve_epsilon,
 )
+from keras_ref.optimizers.elementwise import rms_step
 
 
 @keras.saving.register_keras_serializable(package="keras_ref")
@@ -41,16 +39,14 @@ class Adagrad(LegacyOptimizer):
         super().__init__(lr, decay=decay, **kwargs)
         self.epsilon = epsilon
 
-    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
-        return self._decayed_lr(learning_rate, dtype), constant(self.epsilon, dtype)
+    def _step_scalars(self, o, learning_rate, dtype: str) -> tuple:
+        return self._decayed_lr(learning_rate, dtype), o.constant(self.epsilon, dtype)
 
-    def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = compute_dtype(variable.dtype)
-        g = ops.cast(gradient, dtype)
-        lr, eps = self._scalars(learning_rate, dtype)
-        (a,) = self._slots(variable)
-        a_new = self._accumulate(a, ops.square(g), dtype)
-        self._descend(variable, lr * g / (ops.sqrt(a_new) + eps), dtype)
+    def _rule(self, o, s, p, g, slots: list) -> tuple:
+        lr, eps = s
+        (a,) = slots
+        a = o.add(a, o.square(g), into=a)
+        return o.sub(p, rms_step(o, o.mul(lr, g), a, eps), into=p), [a]
 
     def get_config(self) -> dict:
         config = super().get_config()

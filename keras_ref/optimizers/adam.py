@@ -8,15 +8,13 @@ import keras
 from keras import ops
 
 from keras_ref import _validation as check
-from keras_ref._numerics import constant, nonnegative_maximum
 from keras_ref.optimizers.base import (
     LearningRate,
     LegacyOptimizer,
     check_betas,
-    compute_dtype,
-    read,
     resolve_epsilon,
 )
+from keras_ref.optimizers.elementwise import moving_average, rms_step
 
 
 @keras.saving.register_keras_serializable(package="keras_ref")
@@ -55,26 +53,25 @@ class Adam(LegacyOptimizer):
     def _slot_names(self) -> tuple[str, ...]:
         return ("m", "v", "vhat") if self.amsgrad else ("m", "v")
 
-    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
-        b1, b2 = constant(self.beta_1, dtype), constant(self.beta_2, dtype)
+    def _step_scalars(self, o, learning_rate, dtype: str) -> tuple:
+        b1, b2 = o.constant(self.beta_1, dtype), o.constant(self.beta_2, dtype)
         t = ops.cast(self.iterations, dtype) + 1
         lr = self._decayed_lr(learning_rate, dtype)
         lr_t = lr * (ops.sqrt(1 - ops.power(b2, t)) / (1 - ops.power(b1, t)))
-        return lr_t, b1, 1 - b1, b2, 1 - b2, constant(self.epsilon, dtype)
+        one_minus_b1 = o.one_minus(self.beta_1, dtype)
+        one_minus_b2 = o.one_minus(self.beta_2, dtype)
+        return lr_t, b1, one_minus_b1, b2, one_minus_b2, o.constant(self.epsilon, dtype)
 
-    def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = compute_dtype(variable.dtype)
-        g = ops.cast(gradient, dtype)
-        lr_t, b1, one_minus_b1, b2, one_minus_b2, eps = self._scalars(learning_rate, dtype)
-        m, v, *vhat = self._slots(variable)
-        m_new = b1 * read(m, dtype) + one_minus_b1 * g
-        v_new = b2 * read(v, dtype) + one_minus_b2 * ops.square(g)
-        self.assign(m, m_new)
-        self.assign(v, v_new)
+    def _rule(self, o, s, p, g, slots: list) -> tuple:
+        lr_t, b1, one_minus_b1, b2, one_minus_b2, eps = s
+        m, v, *vhat = slots
+        m = moving_average(o, m, g, b1, one_minus_b1)
+        v = moving_average(o, v, o.square(g), b2, one_minus_b2, x_is_temporary=True)
+        new = [m, v]
         if self.amsgrad:
-            v_new = nonnegative_maximum(read(vhat[0], dtype), v_new)
-            self.assign(vhat[0], v_new)
-        self._descend(variable, lr_t * m_new / (ops.sqrt(v_new) + eps), dtype)
+            v = o.nonnegative_maximum(vhat[0], v, into=vhat[0])
+            new.append(v)
+        return o.sub(p, rms_step(o, o.mul(lr_t, m), v, eps), into=p), new
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -7,15 +7,13 @@ from typing import Any
 import keras
 from keras import ops
 
-from keras_ref._numerics import constant, nonnegative_maximum
 from keras_ref.optimizers.base import (
     LearningRate,
     LegacyOptimizer,
     check_betas,
-    compute_dtype,
-    read,
     resolve_epsilon,
 )
+from keras_ref.optimizers.elementwise import moving_average
 
 
 @keras.saving.register_keras_serializable(package="keras_ref")
@@ -48,22 +46,20 @@ class Adamax(LegacyOptimizer):
         super().__init__(lr, decay=decay, **kwargs)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
 
-    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
-        b1, b2 = constant(self.beta_1, dtype), constant(self.beta_2, dtype)
+    def _step_scalars(self, o, learning_rate, dtype: str) -> tuple:
+        b1, b2 = o.constant(self.beta_1, dtype), o.constant(self.beta_2, dtype)
         t = ops.cast(self.iterations, dtype) + 1
         lr_t = self._decayed_lr(learning_rate, dtype) / (1 - ops.power(b1, t))
-        return lr_t, b1, 1 - b1, b2, constant(self.epsilon, dtype)
+        return lr_t, b1, o.one_minus(self.beta_1, dtype), b2, o.constant(self.epsilon, dtype)
 
-    def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = compute_dtype(variable.dtype)
-        g = ops.cast(gradient, dtype)
-        lr_t, b1, one_minus_b1, b2, eps = self._scalars(learning_rate, dtype)
-        m, u = self._slots(variable)
-        m_new = b1 * read(m, dtype) + one_minus_b1 * g
-        u_new = nonnegative_maximum(b2 * read(u, dtype), ops.abs(g))
-        self.assign(m, m_new)
-        self.assign(u, u_new)
-        self._descend(variable, lr_t * m_new / (u_new + eps), dtype)
+    def _rule(self, o, s, p, g, slots: list) -> tuple:
+        lr_t, b1, one_minus_b1, b2, eps = s
+        m, u = slots
+        m = moving_average(o, m, g, b1, one_minus_b1)
+        u = o.nonnegative_maximum(o.mul(b2, u, into=u), o.abs(g), into=u)  # max(b2*u, |g|)
+        step = o.mul(lr_t, m)
+        denominator = o.add(u, eps)
+        return o.sub(p, o.div(step, denominator, into=step), into=p), [m, u]
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -35,6 +35,7 @@ from keras_ref._backend_specific import (
     tf_replicas_in_sync,
 )
 from keras_ref._numerics import constant
+from keras_ref.optimizers.elementwise import KERAS_OPS, KerasOps
 
 LearningRate = float | keras.optimizers.schedules.LearningRateSchedule | Callable[[], Any]
 
@@ -149,6 +150,7 @@ class LegacyOptimizer(compat.OptimizerHooks):
         self.clipvalue = clipvalue
         self._exact_lr = _exact_rate(lr)
         self._per_step = PerStep()
+        self._keras_ops = KerasOps(self)
 
     def _hold_learning_rate_in_float64(self) -> None:
         """Keep a float `lr` exactly, so float64 variables see the exact value.
@@ -221,21 +223,33 @@ class LegacyOptimizer(compat.OptimizerHooks):
         return [getattr(self, f"_{name}")[index] for name in self._slot_names]
 
     # -- the step -----------------------------------------------------------------------------
-    def _accumulate(self, slot, increment, dtype: str):
-        """``a <- a + increment``, returning the new ``a``; `assign_add` when `a` is in `dtype`."""
-        if keras.backend.standardize_dtype(slot.dtype) != dtype:
-            new = read(slot, dtype) + increment
-            self.assign(slot, new)
-            return new
-        self.assign_add(slot, increment)
-        return ops.convert_to_tensor(slot)  # read now, after the update: the sum it wrote
+    def _rule(self, o, s, p, g, slots: list) -> tuple:
+        """The update, written once: ``(p_new, slots_new)`` from ``p``, ``g``, ``slots``.
 
-    def _descend(self, variable, step, dtype: str) -> None:
-        """``p <- p - step``; `assign_sub` (no separate read of `p`) when `p` is in `dtype`."""
-        if keras.backend.standardize_dtype(variable.dtype) == dtype:
-            self.assign_sub(variable, step)
-        else:  # a 16-bit `p`, stepped in float32 and rounded once
-            self.assign(variable, ops.cast(variable, dtype) - step)
+        ``o``: the elementwise operations (`elementwise.KerasOps`, or the torch foreach ones);
+        ``s``: `_step_scalars`. See `keras_ref.optimizers.elementwise`.
+        """
+        raise NotImplementedError(f"{type(self).__name__} defines no _rule")
+
+    def update_step(self, gradient, variable, learning_rate) -> None:
+        """The generic executor: `_rule` over `keras.ops` for one variable (every backend).
+
+        16-bit variables and slots are read in float32 and rounded once when assigned.
+        """
+        dtype = compute_dtype(variable.dtype)
+        slots = self._slots(variable)
+        p_new, slots_new = self._rule(
+            self._keras_ops,
+            self._scalars(learning_rate, dtype),
+            read(variable, dtype),
+            ops.cast(gradient, dtype),
+            [read(slot, dtype) for slot in slots],
+        )
+        for slot, new in zip(slots, slots_new):
+            if new is not slot:  # (a slot given as `into=` of add/sub is updated already)
+                self.assign(slot, new)
+        if p_new is not variable:
+            self.assign(variable, p_new)
 
     def clip_step(self, grads: list) -> list:
         if not (self.clipnorm or self.clipvalue or self.global_clipnorm):
@@ -251,13 +265,16 @@ class LegacyOptimizer(compat.OptimizerHooks):
             grads = compat.keras_clip_by_global_norm(grads, self.global_clipnorm)
         return legacy_clip_gradients(grads, None, self.clipvalue)
 
-    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
-        """The 0-d tensors every variable's update reads this step (each optimizer's own)."""
+    def _step_scalars(self, o, learning_rate, dtype: str) -> tuple:
+        """The 0-d tensors every variable's update reads this step (each optimizer's own);
+        `o` makes its constants (`o.constant`, `o.one_minus`)."""
         raise NotImplementedError(f"{type(self).__name__} defines no _step_scalars")
 
     def _scalars(self, learning_rate, dtype: str) -> tuple:
         """`_step_scalars`, computed once per step and dtype."""
-        return self._per_step.get(dtype, lambda: self._step_scalars(learning_rate, dtype))
+        return self._per_step.get(
+            dtype, lambda: self._step_scalars(KERAS_OPS, learning_rate, dtype)
+        )
 
     def update_variables(self, grads, trainable_variables, learning_rate) -> None:
         if self._multi_tensor and keras.backend.backend() == "torch":

@@ -8,19 +8,12 @@ import keras
 from keras import ops
 
 from keras_ref import _validation as check
-from keras_ref._numerics import constant
-from keras_ref.optimizers.base import (
-    LearningRate,
-    LegacyOptimizer,
-    check_betas,
-    compute_dtype,
-    read,
-    resolve_epsilon,
-)
+from keras_ref.optimizers.base import LearningRate, LegacyOptimizer, check_betas, resolve_epsilon
+from keras_ref.optimizers.elementwise import KERAS_OPS, moving_average
 
 
-class _Scalars(NamedTuple):
-    """One step's Nadam scalars (``S`` is ``m_schedule``, ``mu`` the momentum cache)."""
+class NadamScalars(NamedTuple):
+    """One step's Nadam scalars (``S`` is the momentum schedule, ``mu`` the momentum cache)."""
 
     lr: Any
     b1: Any
@@ -33,6 +26,36 @@ class _Scalars(NamedTuple):
     one_minus_schedule_next: Any  # 1 - S_t * mu_{t+1}
     bias_correction_2: Any  # 1 - b2**t
     eps: Any
+
+
+def momentum_at(o, opt, step, dtype: str, hyper=float):
+    """``mu_step = b1 * (1 - 0.5 * 0.96**(step * sd))`` in `dtype`; `hyper` rounds ``b1`` and
+    0.96 before they meet `dtype` (tf.keras: `np.float32`), ``sd`` is rounded once."""
+    decay_base = o.constant(hyper(0.96), dtype)
+    sd = o.constant(opt.schedule_decay, dtype)
+    return o.constant(hyper(opt.beta_1), dtype) * (1 - 0.5 * ops.power(decay_base, step * sd))
+
+
+def nadam_scalars(
+    o, opt, learning_rate, dtype: str, t, mu_t, mu_next, schedule, hyper=float
+) -> NadamScalars:
+    """The scalars from ``t``, ``mu_t``, ``mu_{t+1}`` and ``S_t`` (each family computes those);
+    `hyper` rounds the betas before they meet `dtype` (tf.keras: `np.float32`)."""
+    beta_1, beta_2 = hyper(opt.beta_1), hyper(opt.beta_2)
+    b2 = o.constant(beta_2, dtype)
+    return NadamScalars(
+        lr=ops.cast(learning_rate, dtype),
+        b1=o.constant(beta_1, dtype),
+        one_minus_b1=o.one_minus(beta_1, dtype),
+        b2=b2,
+        one_minus_b2=o.one_minus(beta_2, dtype),
+        one_minus_mu_t=1 - mu_t,
+        mu_next=mu_next,
+        one_minus_schedule=1 - schedule,
+        one_minus_schedule_next=1 - schedule * mu_next,
+        bias_correction_2=1 - ops.power(b2, t),
+        eps=o.constant(opt.epsilon, dtype),
+    )
 
 
 @keras.saving.register_keras_serializable(package="keras_ref")
@@ -89,11 +112,9 @@ class Nadam(LegacyOptimizer):
             name="m_schedule",
         )
 
-    def _momentum_cache(self, step, dtype: str):
+    def _momentum_cache(self, step, dtype: str, o=KERAS_OPS):
         """``mu_step = b1 * (1 - 0.5 * 0.96**(step * sd))`` in `dtype`."""
-        decay_base = constant(0.96, dtype)
-        sd = constant(self.schedule_decay, dtype)
-        return constant(self.beta_1, dtype) * (1 - 0.5 * ops.power(decay_base, step * sd))
+        return momentum_at(o, self, step, dtype)
 
     def update_variables(self, grads, trainable_variables, learning_rate) -> None:
         # m_schedule advances once per step, before any variable's update reads it.
@@ -102,41 +123,27 @@ class Nadam(LegacyOptimizer):
         self.assign(self._m_schedule, self._m_schedule * self._momentum_cache(t, dtype))
         super().update_variables(grads, trainable_variables, learning_rate)
 
-    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
-        b1, b2 = constant(self.beta_1, dtype), constant(self.beta_2, dtype)
+    def _step_scalars(self, o, learning_rate, dtype: str) -> tuple:
         t = ops.cast(self.iterations, dtype) + 1
-        mu_t = self._momentum_cache(t, dtype)
-        mu_next = self._momentum_cache(t + 1, dtype)
+        mu_t = self._momentum_cache(t, dtype, o)
+        mu_next = self._momentum_cache(t + 1, dtype, o)
         schedule = ops.cast(self._m_schedule, dtype)  # S_t, advanced this step
-        schedule_next = schedule * mu_next
-        return _Scalars(
-            lr=ops.cast(learning_rate, dtype),
-            b1=b1,
-            one_minus_b1=1 - b1,
-            b2=b2,
-            one_minus_b2=1 - b2,
-            one_minus_mu_t=1 - mu_t,
-            mu_next=mu_next,
-            one_minus_schedule=1 - schedule,
-            one_minus_schedule_next=1 - schedule_next,
-            bias_correction_2=1 - ops.power(b2, t),
-            eps=constant(self.epsilon, dtype),
-        )
+        return nadam_scalars(o, self, learning_rate, dtype, t, mu_t, mu_next, schedule)
 
-    def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = compute_dtype(variable.dtype)
-        g = ops.cast(gradient, dtype)
-        s = self._scalars(learning_rate, dtype)
-        m, v = self._slots(variable)
-        g_prime = g / s.one_minus_schedule
-        m_new = s.b1 * read(m, dtype) + s.one_minus_b1 * g
-        m_prime = m_new / s.one_minus_schedule_next
-        v_new = s.b2 * read(v, dtype) + s.one_minus_b2 * ops.square(g)
-        v_prime = v_new / s.bias_correction_2
-        m_bar = s.one_minus_mu_t * g_prime + s.mu_next * m_prime
-        self.assign(m, m_new)
-        self.assign(v, v_new)
-        self._descend(variable, s.lr * m_bar / (ops.sqrt(v_prime) + s.eps), dtype)
+    def _rule(self, o, s, p, g, slots: list) -> tuple:
+        m, v = slots
+        # m_bar = (1-mu_t) * (g / (1-S_t)) + mu_next * (m_new / (1-S_t*mu_next))
+        m_bar = o.div(g, s.one_minus_schedule)
+        m_bar = o.mul(s.one_minus_mu_t, m_bar, into=m_bar)
+        m = moving_average(o, m, g, s.b1, s.one_minus_b1)
+        m_prime = o.div(m, s.one_minus_schedule_next)
+        m_bar = o.add(m_bar, o.mul(s.mu_next, m_prime, into=m_prime), into=m_bar)
+        v = moving_average(o, v, o.square(g), s.b2, s.one_minus_b2, x_is_temporary=True)
+        # p <- p - lr*m_bar / (sqrt(v_new / (1 - b2**t)) + eps)
+        step = o.mul(s.lr, m_bar, into=m_bar)
+        root = o.div(v, s.bias_correction_2)
+        root = o.add(o.sqrt(root, into=root), s.eps, into=root)
+        return o.sub(p, o.div(step, root, into=step), into=p), [m, v]
 
     def get_config(self) -> dict:
         config = super().get_config()

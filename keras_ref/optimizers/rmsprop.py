@@ -5,17 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import keras
-from keras import ops
 
 from keras_ref import _validation as check
-from keras_ref._numerics import constant
 from keras_ref.optimizers.base import (
     LearningRate,
     LegacyOptimizer,
-    compute_dtype,
-    read,
     resolve_epsilon,
 )
+from keras_ref.optimizers.elementwise import moving_average, rms_step
 
 
 @keras.saving.register_keras_serializable(package="keras_ref")
@@ -47,19 +44,17 @@ class RMSprop(LegacyOptimizer):
         self.rho = rho
         self.epsilon = epsilon
 
-    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
-        rho = constant(self.rho, dtype)  # a float32 variable in legacy: 1 - rho is rounded
+    def _step_scalars(self, o, learning_rate, dtype: str) -> tuple:
+        # a float32 variable in legacy: 1 - rho is rounded from the rounded rho
+        rho, one_minus_rho = o.constant(self.rho, dtype), o.one_minus(self.rho, dtype)
         lr = self._decayed_lr(learning_rate, dtype)
-        return lr, rho, 1 - rho, constant(self.epsilon, dtype)
+        return lr, rho, one_minus_rho, o.constant(self.epsilon, dtype)
 
-    def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = compute_dtype(variable.dtype)
-        g = ops.cast(gradient, dtype)
-        lr, rho, one_minus_rho, eps = self._scalars(learning_rate, dtype)
-        (a,) = self._slots(variable)
-        a_new = rho * read(a, dtype) + one_minus_rho * ops.square(g)
-        self.assign(a, a_new)
-        self._descend(variable, lr * g / (ops.sqrt(a_new) + eps), dtype)
+    def _rule(self, o, s, p, g, slots: list) -> tuple:
+        lr, rho, one_minus_rho, eps = s
+        (a,) = slots
+        a = moving_average(o, a, o.square(g), rho, one_minus_rho, x_is_temporary=True)
+        return o.sub(p, rms_step(o, o.mul(lr, g), a, eps), into=p), [a]
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -7,8 +7,7 @@ from typing import Any
 import keras
 
 from keras_ref import _validation as check
-from keras_ref._numerics import constant
-from keras_ref.optimizers.base import LearningRate, LegacyOptimizer, compute_dtype, read
+from keras_ref.optimizers.base import LearningRate, LegacyOptimizer
 
 
 @keras.saving.register_keras_serializable(package="keras_ref")
@@ -51,25 +50,19 @@ class SGD(LegacyOptimizer):
     def _slot_names(self) -> tuple[str, ...]:
         return () if self._plain else ("moment",)
 
-    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
-        return self._decayed_lr(learning_rate, dtype), constant(self.momentum, dtype)
+    def _step_scalars(self, o, learning_rate, dtype: str) -> tuple:
+        return self._decayed_lr(learning_rate, dtype), o.constant(self.momentum, dtype)
 
-    def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = compute_dtype(variable.dtype)
-        g = keras.ops.cast(gradient, dtype)
-        lr, momentum = self._scalars(learning_rate, dtype)
+    def _rule(self, o, s, p, g, slots: list) -> tuple:
+        lr, momentum = s
+        lr_g = o.mul(lr, g)
         if self._plain:
-            self._descend(variable, lr * g, dtype)
-            return
-        (m,) = self._slots(variable)
-        v = momentum * read(m, dtype) - lr * g
-        self.assign(m, v)
-        if self.nesterov:
-            self.assign(variable, read(variable, dtype) + momentum * v - lr * g)
-        elif keras.backend.standardize_dtype(variable.dtype) == dtype:
-            self.assign_add(variable, v)  # p + v, without a separate read of p
-        else:
-            self.assign(variable, read(variable, dtype) + v)
+            return o.sub(p, lr_g, into=p), []
+        (m,) = slots
+        v = o.sub(o.mul(momentum, m, into=m), lr_g, into=m)  # m <- v = momentum*m - lr*g
+        if self.nesterov:  # p <- (p + momentum*v) - lr*g
+            return o.sub(o.add(p, o.mul(momentum, v), into=p), lr_g, into=p), [v]
+        return o.add(p, v, into=p), [v]
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -5,11 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import keras
-from keras import ops
 
 from keras_ref import _validation as check
-from keras_ref.optimizers.base import compute_dtype, read
-from keras_ref.tf2.optimizers.base import LearningRate, TF2Optimizer, hyper, resolve_epsilon
+from keras_ref.optimizers.adadelta import Adadelta as LegacyAdadelta
+from keras_ref.tf2.optimizers.base import (
+    LearningRate,
+    TF2Optimizer,
+    hyper,
+    one_minus_hyper,
+    resolve_epsilon,
+)
 
 
 @keras.saving.register_keras_serializable(package="keras_ref.tf2")
@@ -37,22 +42,21 @@ class Adadelta(TF2Optimizer):
         super().__init__(learning_rate, name=name, **kwargs)
         self.rho, self.epsilon = rho, epsilon
 
-    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
-        rho = hyper(self.rho, dtype)
+    def _step_scalars(self, o, learning_rate, dtype: str) -> tuple:
+        rho, one_minus_rho = hyper(self.rho, dtype, o), one_minus_hyper(self.rho, dtype, o)
         lr = self._decayed_lr(learning_rate, dtype)
-        return lr, rho, 1 - rho, ops.convert_to_tensor(self.epsilon, dtype)
+        return lr, rho, one_minus_rho, o.constant(self.epsilon, dtype)
 
-    def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = compute_dtype(variable.dtype)
-        g = ops.cast(gradient, dtype)
-        lr, rho, one_minus_rho, eps = self._scalars(learning_rate, dtype)
-        a, d = self._slots(variable)
-        a_new = read(a, dtype) * rho + ops.square(g) * one_minus_rho
-        d_old = read(d, dtype)
-        u = ops.sqrt(d_old + eps) * ops.rsqrt(a_new + eps) * g
-        self.assign(a, a_new)
-        self._descend(variable, u * lr, dtype)
-        self.assign(d, d_old * rho + ops.square(u) * one_minus_rho)
+    # Keras 2.2.4's update (docs/tf2-optimizers.md), with the fused kernel's `u`
+    _rule = LegacyAdadelta._rule
+
+    @staticmethod
+    def _unit(o, g, a, d, eps):
+        """``u = sqrt(d_old + eps) * rsqrt(a_new + eps) * g``, a temporary."""
+        u = o.add(d, eps)
+        u = o.sqrt(u, into=u)
+        u = o.mul(u, o.rsqrt(o.add(a, eps)), into=u)
+        return o.mul(u, g, into=u)
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -8,7 +8,7 @@ import keras
 from keras import ops
 
 from keras_ref import _validation as check
-from keras_ref.optimizers.base import compute_dtype
+from keras_ref.optimizers.adagrad import Adagrad as LegacyAdagrad
 from keras_ref.tf2.optimizers.base import LearningRate, TF2Optimizer, resolve_epsilon
 
 
@@ -47,16 +47,9 @@ class Adagrad(TF2Optimizer):
         for a in self._accumulator:
             a.assign(ops.full(a.shape, self.initial_accumulator_value, dtype=a.dtype))
 
-    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
-        return self._decayed_lr(learning_rate, dtype), ops.convert_to_tensor(self.epsilon, dtype)
-
-    def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = compute_dtype(variable.dtype)
-        g = ops.cast(gradient, dtype)
-        lr, eps = self._scalars(learning_rate, dtype)
-        (a,) = self._slots(variable)
-        a_new = self._accumulate(a, ops.square(g), dtype)
-        self._descend(variable, g * lr / (ops.sqrt(a_new) + eps), dtype)
+    # the update is Keras 2.2.4's (docs/tf2-optimizers.md); only the start of `a` differs
+    _step_scalars = LegacyAdagrad._step_scalars
+    _rule = LegacyAdagrad._rule
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -8,9 +8,15 @@ import keras
 from keras import ops
 
 from keras_ref import _validation as check
-from keras_ref._numerics import nonnegative_maximum
-from keras_ref.optimizers.base import check_betas, compute_dtype, read
-from keras_ref.tf2.optimizers.base import LearningRate, TF2Optimizer, hyper, resolve_epsilon
+from keras_ref.optimizers.base import check_betas
+from keras_ref.optimizers.elementwise import moving_average_step, rms_step
+from keras_ref.tf2.optimizers.base import (
+    LearningRate,
+    TF2Optimizer,
+    hyper,
+    one_minus_hyper,
+    resolve_epsilon,
+)
 
 
 @keras.saving.register_keras_serializable(package="keras_ref.tf2")
@@ -45,28 +51,25 @@ class Adam(TF2Optimizer):
     def _slot_names(self) -> tuple[str, ...]:
         return ("m", "v", "vhat") if self.amsgrad else ("m", "v")
 
-    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
-        b1, b2 = hyper(self.beta_1, dtype), hyper(self.beta_2, dtype)
+    def _step_scalars(self, o, learning_rate, dtype: str) -> tuple:
+        b1, b2 = hyper(self.beta_1, dtype, o), hyper(self.beta_2, dtype, o)
         t = self._step(dtype)
         lr = self._decayed_lr(learning_rate, dtype)
         alpha = lr * ops.sqrt(1 - ops.power(b2, t)) / (1 - ops.power(b1, t))
-        return alpha, 1 - b1, 1 - b2, ops.convert_to_tensor(self.epsilon, dtype)
+        one_minus_b1 = one_minus_hyper(self.beta_1, dtype, o)
+        one_minus_b2 = one_minus_hyper(self.beta_2, dtype, o)
+        return alpha, one_minus_b1, one_minus_b2, o.constant(self.epsilon, dtype)
 
-    def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = compute_dtype(variable.dtype)
-        g = ops.cast(gradient, dtype)
-        alpha, one_minus_b1, one_minus_b2, eps = self._scalars(learning_rate, dtype)
-        m, v, *vhat = self._slots(variable)
-        m_new = read(m, dtype)
-        m_new = m_new + (g - m_new) * one_minus_b1
-        v_new = read(v, dtype)
-        v_new = v_new + (ops.square(g) - v_new) * one_minus_b2
-        self.assign(m, m_new)
-        self.assign(v, v_new)
+    def _rule(self, o, s, p, g, slots: list) -> tuple:
+        alpha, one_minus_b1, one_minus_b2, eps = s
+        m, v, *vhat = slots
+        m = moving_average_step(o, m, g, one_minus_b1)
+        v = moving_average_step(o, v, o.square(g), one_minus_b2, x_is_temporary=True)
+        new = [m, v]
         if self.amsgrad:
-            v_new = nonnegative_maximum(read(vhat[0], dtype), v_new)
-            self.assign(vhat[0], v_new)
-        self._descend(variable, m_new * alpha / (ops.sqrt(v_new) + eps), dtype)
+            v = o.nonnegative_maximum(vhat[0], v, into=vhat[0])
+            new.append(v)
+        return o.sub(p, rms_step(o, o.mul(m, alpha), v, eps), into=p), new
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -7,9 +7,15 @@ from typing import Any
 import keras
 from keras import ops
 
-from keras_ref._numerics import nonnegative_maximum
-from keras_ref.optimizers.base import check_betas, compute_dtype, read
-from keras_ref.tf2.optimizers.base import LearningRate, TF2Optimizer, hyper, resolve_epsilon
+from keras_ref.optimizers.base import check_betas
+from keras_ref.optimizers.elementwise import moving_average_step
+from keras_ref.tf2.optimizers.base import (
+    LearningRate,
+    TF2Optimizer,
+    hyper,
+    one_minus_hyper,
+    resolve_epsilon,
+)
 
 
 @keras.saving.register_keras_serializable(package="keras_ref.tf2")
@@ -39,23 +45,20 @@ class Adamax(TF2Optimizer):
         super().__init__(learning_rate, name=name, **kwargs)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
 
-    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
-        b1, b2 = hyper(self.beta_1, dtype), hyper(self.beta_2, dtype)
+    def _step_scalars(self, o, learning_rate, dtype: str) -> tuple:
+        b2 = hyper(self.beta_2, dtype, o)
         lr = self._decayed_lr(learning_rate, dtype)
-        lr_t = lr / (1 - ops.power(b1, self._step(dtype)))
-        return lr_t, 1 - b1, b2, ops.convert_to_tensor(self.epsilon, dtype)
+        lr_t = lr / (1 - ops.power(hyper(self.beta_1, dtype, o), self._step(dtype)))
+        return lr_t, one_minus_hyper(self.beta_1, dtype, o), b2, o.constant(self.epsilon, dtype)
 
-    def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = compute_dtype(variable.dtype)
-        g = ops.cast(gradient, dtype)
-        lr_t, one_minus_b1, b2, eps = self._scalars(learning_rate, dtype)
-        m, u = self._slots(variable)
-        m_new = read(m, dtype)
-        m_new = m_new + (g - m_new) * one_minus_b1
-        u_new = nonnegative_maximum(b2 * read(u, dtype), ops.abs(g))
-        self.assign(m, m_new)
-        self.assign(u, u_new)
-        self._descend(variable, lr_t * (m_new / (u_new + eps)), dtype)
+    def _rule(self, o, s, p, g, slots: list) -> tuple:
+        lr_t, one_minus_b1, b2, eps = s
+        m, u = slots
+        m = moving_average_step(o, m, g, one_minus_b1)
+        u = o.nonnegative_maximum(o.mul(b2, u, into=u), o.abs(g), into=u)  # max(b2*u, |g|)
+        step = o.div(m, o.add(u, eps))
+        step = o.mul(lr_t, step, into=step)  # lr_t * (m / (u + eps))
+        return o.sub(p, step, into=p), [m, u]
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -27,15 +27,21 @@ from keras_ref._backend_specific import tf_replicas_in_sync
 from keras_ref._numerics import constant, maximum, minimum
 from keras_ref._scalar_division import divide_by_scalar
 from keras_ref.optimizers.base import LegacyOptimizer
+from keras_ref.optimizers.elementwise import KERAS_OPS
 from keras_ref.tf2._float32_schedule import float32_schedule_value
 from keras_ref.tf2._tf_reduction_order import tf_cpu_sum
 
 LearningRate = float | keras.optimizers.schedules.LearningRateSchedule | Callable[[], Any]
 
 
-def hyper(value: float, dtype: str):
+def hyper(value: float, dtype: str, o=KERAS_OPS):
     """`value` as tf.keras holds a hyper-parameter: rounded to float32, then cast to `dtype`."""
-    return constant(np.float32(value), dtype)
+    return o.constant(np.float32(value), dtype)
+
+
+def one_minus_hyper(value: float, dtype: str, o=KERAS_OPS):
+    """``1 - hyper(value, dtype)``."""
+    return o.one_minus(np.float32(value), dtype)
 
 
 def resolve_epsilon(epsilon: float | None, *, owner: str) -> float:
@@ -95,7 +101,6 @@ class TF2Optimizer(LegacyOptimizer):
 
     default_lr: ClassVar[float] = 0.001
     takes_lr: ClassVar[bool] = True  # tf.keras Ftrl ignores `lr=`
-    _multi_tensor: ClassVar[bool] = False
 
     def __init__(
         self, learning_rate: LearningRate | None, *, decay: float = 0.0, **kwargs: Any

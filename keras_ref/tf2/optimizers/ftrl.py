@@ -9,8 +9,6 @@ from keras import ops
 
 from keras_ref import _validation as check
 from keras_ref._backend_specific import float64_supported
-from keras_ref._numerics import constant
-from keras_ref.optimizers.base import compute_dtype, read
 from keras_ref.tf2.optimizers.base import LearningRate, TF2Optimizer, hyper
 
 
@@ -67,19 +65,21 @@ class Ftrl(TF2Optimizer):
         for n in self._accumulator:
             n.assign(ops.full(n.shape, self.initial_accumulator_value, dtype=n.dtype))
 
-    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
+    def _step_scalars(self, o, learning_rate, dtype: str) -> tuple:
         lr = self._decayed_lr(learning_rate, dtype)
-        l2 = hyper(self.l2_regularization_strength, dtype)
-        adjusted_l2 = l2 + hyper(self.beta, dtype) / (2.0 * lr)
+        l2 = hyper(self.l2_regularization_strength, dtype, o)
+        adjusted_l2 = l2 + hyper(self.beta, dtype, o) / (2.0 * lr)
         return (
             lr,
-            -hyper(self.learning_rate_power, dtype),
-            hyper(self.l1_regularization_strength, dtype),
+            -hyper(self.learning_rate_power, dtype, o),
+            hyper(self.l1_regularization_strength, dtype, o),
             2 * adjusted_l2,
-            2 * hyper(self.l2_shrinkage_regularization_strength, dtype),
+            2 * hyper(self.l2_shrinkage_regularization_strength, dtype, o),
+            o.constant(0, dtype),
+            dtype,
         )
 
-    def _root(self, n, minus_power, dtype: str):
+    def _root(self, o, n, minus_power, dtype: str):
         """``n**-p`` in `dtype`; a square root is rounded correctly (via float64 where held).
 
         Ftrl subtracts two nearly equal roots, so a root one unit in the last place off (torch's
@@ -87,29 +87,25 @@ class Ftrl(TF2Optimizer):
         TensorFlow's own float32 `pow` on tensorflow (see docs/tf2-optimizers.md).
         """
         if self.learning_rate_power != -0.5:
-            return ops.power(n, minus_power)
+            return o.apply(ops.power, n, minus_power)
         wide = "float64" if float64_supported() else dtype
-        return ops.cast(ops.sqrt(ops.cast(n, wide)), dtype)
+        return o.cast(o.sqrt(o.cast(n, wide)), dtype)
 
-    def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = compute_dtype(variable.dtype)
-        g = ops.cast(gradient, dtype)
-        lr, minus_power, l1, two_l2, two_shrinkage = self._scalars(learning_rate, dtype)
-        n, z = self._slots(variable)
-        p = read(variable, dtype)
-        n_old = read(n, dtype)
-        n_new = n_old + ops.square(g)
-        g_shrunk = g + two_shrinkage * p if self.l2_shrinkage_regularization_strength > 0 else g
-        root_new = self._root(n_new, minus_power, dtype)
-        z_new = read(z, dtype) + (
-            g_shrunk - (root_new - self._root(n_old, minus_power, dtype)) / lr * p
-        )
-        q = root_new / lr + two_l2
-        shrunk = (l1 * ops.sign(z_new) - z_new) / q
-        p_new = ops.where(ops.abs(z_new) > l1, shrunk, constant(0, dtype))
-        self.assign(z, z_new)
-        self.assign(n, n_new)
-        self.assign(variable, ops.cast(p_new, variable.dtype))
+    def _rule(self, o, s, p, g, slots: list) -> tuple:
+        lr, minus_power, l1, two_l2, two_shrinkage, zero, dtype = s
+        n, z = slots
+        n_new = o.add(n, o.square(g))
+        if self.l2_shrinkage_regularization_strength > 0:
+            g = o.add(g, o.mul(two_shrinkage, p))  # g + 2*l2_shrinkage*p
+        root_new = self._root(o, n_new, minus_power, dtype)
+        # z <- z + (g - (n'**-p - n**-p) / lr * p)
+        change = o.sub(root_new, self._root(o, n, minus_power, dtype))
+        change = o.mul(o.div(change, lr, into=change), p, into=change)
+        z = o.add(z, o.sub(g, change), into=z)
+        q = o.add(o.div(root_new, lr, into=root_new), two_l2)
+        shrunk = o.sub(o.mul(l1, o.sign(z)), z)
+        shrunk = o.div(shrunk, q, into=shrunk)  # (sign(z)*l1 - z) / q
+        return o.where(o.greater(o.abs(z), l1), shrunk, zero), [n_new, z]
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 import keras
+import numpy as np
 from keras import ops
 
 from keras_ref import _validation as check
 from keras_ref.optimizers.base import check_betas, compute_dtype
+from keras_ref.optimizers.elementwise import KERAS_OPS
 from keras_ref.optimizers.nadam import Nadam as LegacyNadam
-from keras_ref.tf2.optimizers.base import LearningRate, TF2Optimizer, hyper, resolve_epsilon
-
-
-class _Scalars(NamedTuple):
-    """One step's Nadam scalars (``S`` is the momentum cache, ``mu`` the momentum)."""
-
-    lr: Any
-    b1: Any
-    one_minus_b1: Any
-    b2: Any
-    one_minus_b2: Any
-    one_minus_mu_t: Any  # 1 - mu_t
-    mu_next: Any  # mu_{t+1}
-    one_minus_schedule: Any  # 1 - S_t
-    one_minus_schedule_next: Any  # 1 - S_t * mu_{t+1}
-    bias_correction_2: Any  # 1 - b2**t
-    eps: Any
+from keras_ref.optimizers.nadam import momentum_at, nadam_scalars
+from keras_ref.tf2.optimizers.base import LearningRate, TF2Optimizer, resolve_epsilon
 
 
 @keras.saving.register_keras_serializable(package="keras_ref.tf2")
@@ -79,12 +66,9 @@ class Nadam(TF2Optimizer):
             shape=(), initializer="ones", dtype=dtype, name="momentum_cache"
         )
 
-    def _mu(self, step, dtype: str):
-        """``mu_step = b1 * (1 - 0.5 * 0.96**(sd * step))`` in `dtype`."""
-        power = ops.power(
-            hyper(0.96, dtype), ops.convert_to_tensor(self.schedule_decay, dtype) * step
-        )
-        return hyper(self.beta_1, dtype) * (1 - 0.5 * power)
+    def _mu(self, step, dtype: str, o=KERAS_OPS):
+        """``mu_step = b1 * (1 - 0.5 * 0.96**(sd * step))`` in `dtype` (float32 hypers)."""
+        return momentum_at(o, self, step, dtype, hyper=np.float32)
 
     def _backend_update_step(self, grads, trainable_variables, learning_rate) -> None:
         # the cache advances once per step, before any variable's update reads it
@@ -92,27 +76,16 @@ class Nadam(TF2Optimizer):
         self.assign(self._momentum_cache, self._momentum_cache * self._mu(self._step(dtype), dtype))
         super()._backend_update_step(grads, trainable_variables, learning_rate)
 
-    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
-        b1, b2 = hyper(self.beta_1, dtype), hyper(self.beta_2, dtype)
+    def _step_scalars(self, o, learning_rate, dtype: str) -> tuple:
         t = self._step(dtype)
-        mu_t, mu_next = self._mu(t, dtype), self._mu(t + 1, dtype)
+        mu_t, mu_next = self._mu(t, dtype, o), self._mu(t + 1, dtype, o)
         schedule = ops.cast(self._momentum_cache, dtype)  # S_t, advanced this step
-        return _Scalars(
-            lr=ops.cast(learning_rate, dtype),
-            b1=b1,
-            one_minus_b1=1 - b1,
-            b2=b2,
-            one_minus_b2=1 - b2,
-            one_minus_mu_t=1 - mu_t,
-            mu_next=mu_next,
-            one_minus_schedule=1 - schedule,
-            one_minus_schedule_next=1 - schedule * mu_next,
-            bias_correction_2=1 - ops.power(b2, t),
-            eps=ops.convert_to_tensor(self.epsilon, dtype),
+        return nadam_scalars(
+            o, self, learning_rate, dtype, t, mu_t, mu_next, schedule, hyper=np.float32
         )
 
     # the update itself is Keras 2.2.4's (docs/tf2-optimizers.md): only the schedule differs
-    update_step = LegacyNadam.update_step
+    _rule = LegacyNadam._rule
 
     def get_config(self) -> dict:
         config = super().get_config()

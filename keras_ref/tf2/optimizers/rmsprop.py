@@ -5,11 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import keras
-from keras import ops
 
 from keras_ref import _validation as check
-from keras_ref.optimizers.base import compute_dtype, read
-from keras_ref.tf2.optimizers.base import LearningRate, TF2Optimizer, hyper, resolve_epsilon
+from keras_ref.optimizers.elementwise import moving_average, moving_average_step, rms_step
+from keras_ref.tf2.optimizers.base import (
+    LearningRate,
+    TF2Optimizer,
+    hyper,
+    one_minus_hyper,
+    resolve_epsilon,
+)
 
 
 @keras.saving.register_keras_serializable(package="keras_ref.tf2")
@@ -49,39 +54,40 @@ class RMSprop(TF2Optimizer):
             + (("mg",) if self.centered else ())
         )
 
-    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
-        rho = hyper(self.rho, dtype)
+    def _step_scalars(self, o, learning_rate, dtype: str) -> tuple:
+        rho, one_minus_rho = hyper(self.rho, dtype, o), one_minus_hyper(self.rho, dtype, o)
         lr = self._decayed_lr(learning_rate, dtype)
-        eps = ops.convert_to_tensor(self.epsilon, dtype)
-        return lr, rho, 1 - rho, hyper(self.momentum, dtype), eps
+        return (
+            lr,
+            rho,
+            one_minus_rho,
+            hyper(self.momentum, dtype, o),
+            o.constant(self.epsilon, dtype),
+        )
 
-    def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = compute_dtype(variable.dtype)
-        g = ops.cast(gradient, dtype)
-        lr, rho, one_minus_rho, momentum, eps = self._scalars(learning_rate, dtype)
-        slots = dict(zip(self._slot_names, self._slots(variable)))
-        a = read(slots["rms"], dtype)
+    def _rule(self, o, s, p, g, slots: list) -> tuple:
+        lr, rho, one_minus_rho, momentum, eps = s
+        a, *others = slots  # rms, then momentum and mg where kept
+        m = others.pop(0) if self.momentum > 0 else None
+        mg = others.pop(0) if self.centered else None
         if self.momentum > 0:  # the fused kernel's forms, epsilon inside the root
-            a = a + (ops.square(g) - a) * one_minus_rho
+            a = moving_average_step(o, a, o.square(g), one_minus_rho, x_is_temporary=True)
             denominator = a
             if self.centered:
-                mg = read(slots["mg"], dtype)
-                mg = mg + (g - mg) * one_minus_rho
-                self.assign(slots["mg"], mg)
-                denominator = a - ops.square(mg)
-            self.assign(slots["rms"], a)
-            m = read(slots["momentum"], dtype) * momentum + g * lr / ops.sqrt(denominator + eps)
-            self.assign(slots["momentum"], m)
-            self._descend(variable, m, dtype)
-            return
-        a = rho * a + one_minus_rho * ops.square(g)
-        self.assign(slots["rms"], a)
+                mg = moving_average_step(o, mg, g, one_minus_rho)
+                denominator = o.sub(a, o.square(mg))
+            root = o.add(denominator, eps, into=denominator if self.centered else None)
+            step = o.mul(g, lr)
+            step = o.div(step, o.sqrt(root, into=root), into=step)
+            m = o.add(o.mul(m, momentum, into=m), step, into=m)  # m*momentum + g*lr/sqrt(.)
+            return o.sub(p, m, into=p), [a, m] + ([mg] if self.centered else [])
+        a = moving_average(o, a, o.square(g), rho, one_minus_rho, x_is_temporary=True)
         denominator = a
         if self.centered:
-            mg = rho * read(slots["mg"], dtype) + one_minus_rho * g
-            self.assign(slots["mg"], mg)
-            denominator = a - ops.square(mg)
-        self._descend(variable, lr * g / (ops.sqrt(denominator) + eps), dtype)
+            mg = moving_average(o, mg, g, rho, one_minus_rho)
+            denominator = o.sub(a, o.square(mg))
+        step = rms_step(o, o.mul(lr, g), denominator, eps)
+        return o.sub(p, step, into=p), [a] + ([mg] if self.centered else [])
 
     def get_config(self) -> dict:
         config = super().get_config()

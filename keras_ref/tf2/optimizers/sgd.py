@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import keras
-from keras import ops
 
 from keras_ref import _validation as check
-from keras_ref.optimizers.base import compute_dtype, read
 from keras_ref.tf2.optimizers.base import LearningRate, TF2Optimizer, hyper
 
 
@@ -41,21 +39,21 @@ class SGD(TF2Optimizer):
     def _slot_names(self) -> tuple[str, ...]:
         return ("momentum",) if self.momentum > 0 else ()
 
-    def _step_scalars(self, learning_rate, dtype: str) -> tuple:
-        return self._decayed_lr(learning_rate, dtype), hyper(self.momentum, dtype)
+    def _step_scalars(self, o, learning_rate, dtype: str) -> tuple:
+        return self._decayed_lr(learning_rate, dtype), hyper(self.momentum, dtype, o)
 
-    def update_step(self, gradient, variable, learning_rate) -> None:
-        dtype = compute_dtype(variable.dtype)
-        g = ops.cast(gradient, dtype)
-        lr, momentum = self._scalars(learning_rate, dtype)
+    def _rule(self, o, s, p, g, slots: list) -> tuple:
+        lr, momentum = s
+        g_lr = o.mul(g, lr)
         if self.momentum == 0:
-            self._descend(variable, g * lr, dtype)
-            return
-        (v,) = self._slots(variable)
-        v_new = read(v, dtype) * momentum - g * lr
-        self.assign(v, v_new)
-        step = v_new * momentum - g * lr if self.nesterov else v_new
-        self._descend(variable, -step, dtype)
+            return o.sub(p, g_lr, into=p), []
+        (v,) = slots
+        v = o.sub(o.mul(v, momentum, into=v), g_lr, into=v)  # v <- v*momentum - g*lr
+        if self.nesterov:  # p <- p - -(v*momentum - g*lr)
+            step = o.mul(v, momentum)
+            step = o.sub(step, g_lr, into=step)
+            return o.sub(p, o.neg(step, into=step), into=p), [v]
+        return o.sub(p, o.neg(v), into=p), [v]
 
     def get_config(self) -> dict:
         config = super().get_config()
