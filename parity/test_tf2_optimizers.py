@@ -250,12 +250,6 @@ def test_matches_genuine_tf_keras(case, dtype, genuine):
             )
         scaled = max(scaled_ulp_distance(a, b) for a, b in pairs)
         record(f"tf2 vs genuine tf_keras ({dtype}, ULP of scale)", _case_id(case), 0.0, int(scaled))
-        if BACKEND == "jax" and name == "Ftrl" and ulp > 32:
-            pytest.xfail(
-                "Ftrl divides by the learning rate; XLA turns a division by a broadcast scalar "
-                "into a multiplication by its reciprocal, an ULP off where TensorFlow divides "
-                f"(measured {ulp} ULP element-wise, {scaled:.1f} ULP of the scale)"
-            )
         assert ulp <= 32, f"{ulp} ULP element-wise ({scaled:.1f} ULP of the scale) from tf.keras"
     else:
         assert rel <= 1e-11, f"relative error {rel:.2e} from the genuine tf.keras"

@@ -246,6 +246,7 @@ class ForeachOps:
     mul = _binary("mul", commutes=True)
     sub = _binary("sub")
     div = _binary("div")
+    div_by_scalar = div  # (no XLA here to rewrite it as a multiplication by 1/s)
     nonnegative_maximum = _binary("maximum")  # (its own NaN: see the module's docstring)
     neg = _unary("neg")
     sqrt = _unary("sqrt")

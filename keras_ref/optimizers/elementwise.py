@@ -27,6 +27,7 @@ import keras
 from keras import ops
 
 from keras_ref._numerics import constant, nonnegative_maximum
+from keras_ref._scalar_division import divide_by_scalar
 
 
 class KerasOps:
@@ -65,6 +66,11 @@ class KerasOps:
     @staticmethod
     def div(a, b, into=None):
         return a / b
+
+    @staticmethod
+    def div_by_scalar(a, s, into=None):
+        """``a / s`` for a scalar ``s``, a true division also under XLA (see _scalar_division)."""
+        return divide_by_scalar(a, s)
 
     @staticmethod
     def neg(a, into=None):

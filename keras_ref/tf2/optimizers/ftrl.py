@@ -100,9 +100,9 @@ class Ftrl(TF2Optimizer):
         root_new = self._root(o, n_new, minus_power, dtype)
         # z <- z + (g - (n'**-p - n**-p) / lr * p)
         change = o.sub(root_new, self._root(o, n, minus_power, dtype))
-        change = o.mul(o.div(change, lr, into=change), p, into=change)
+        change = o.mul(o.div_by_scalar(change, lr, into=change), p, into=change)
         z = o.add(z, o.sub(g, change), into=z)
-        q = o.add(o.div(root_new, lr, into=root_new), two_l2)
+        q = o.add(o.div_by_scalar(root_new, lr, into=root_new), two_l2)
         shrunk = o.sub(o.mul(l1, o.sign(z)), z)
         shrunk = o.div(shrunk, q, into=shrunk)  # (sign(z)*l1 - z) / q
         return o.where(o.greater(o.abs(z), l1), shrunk, zero), [n_new, z]
