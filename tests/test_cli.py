@@ -83,6 +83,51 @@ def test_bench_worker_reports_ratios_on_a_tiny_problem(tmp_path, monkeypatch):
     assert step["ratio_to_bound"] == pytest.approx(step["ours_ms"] / step["bound_ms"], rel=1e-12)
 
 
+def test_bench_worker_times_the_tf2_family_in_fit(tmp_path, monkeypatch):
+    """--family tf2: keras_ref.tf2 against the stock class of the same name, in `fit` only."""
+    from keras_ref.bench import worker
+
+    monkeypatch.setitem(worker.FIT_PLANS, BACKEND, ((3, {"mlp": 8, "many": 8}),) * 2)
+    out = tmp_path / "b.json"
+    assert worker.main(["--quick", "--family", "tf2", "--only", "adam", "--out", str(out)]) == 0
+    rows = json.loads(out.read_text())["rows"]
+    assert {row["case"].split(" (")[0] for row in rows} == {"fit mlp", "fit many"}
+    assert {(row["family"], row["component"]) for row in rows} == {("tf2", "tf2.adam")}
+    assert all(row["ratio"] > 0 and row["ours_ms"] > 0 and row["stock_ms"] > 0 for row in rows)
+
+
+def test_bench_pairs_each_family_with_its_stock_baseline():
+    from keras_ref.bench import worker
+    from keras_ref.tf2 import optimizers as tf2_optimizers
+
+    assert worker.family_names("keras2") == list(worker.TRAFFIC)
+    assert worker.family_names("tf2") == list(tf2_optimizers.ALL_OPTIMIZERS)
+    for name in worker.family_names("tf2"):
+        both = worker._both(name, "tf2")
+        assert type(both["ours"]) is tf2_optimizers.ALL_OPTIMIZERS[name]
+        stock, fresh = both["stock"], type(both["stock"])()
+        assert type(stock).__module__.startswith("keras")
+        assert type(stock).__name__ == type(both["ours"]).__name__
+        assert {**stock.get_config(), "name": ""} == {**fresh.get_config(), "name": ""}
+
+
+def test_bench_summary_gives_each_family_its_fit_median():
+    from keras_ref.bench.command import _summary
+
+    def fit(family, component, ratio):
+        return {"case": "fit mlp (6 tensors)", "family": family, "component": component,
+                "ratio": ratio}  # fmt: skip
+
+    rows = [
+        fit("keras2", "adam", 1.0), fit("keras2", "sgd", 1.04), fit("keras2", "nadam", 1.01),
+        fit("tf2", "tf2.adam", 0.98), fit("stock", "stock adam vs itself (noise)", 1.003),
+    ]  # fmt: skip
+    line = _summary("jax", {"rows": rows, "seconds": 12.0})
+    assert "keras2 median 1.010, max 1.040" in line
+    assert "tf2 median 0.980, max 0.980" in line
+    assert "off by 0.003" in line and "step" not in line
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
