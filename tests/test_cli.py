@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -111,6 +112,28 @@ def test_bench_pairs_each_family_with_its_stock_baseline():
         assert {**stock.get_config(), "name": ""} == {**fresh.get_config(), "name": ""}
 
 
+def test_bench_table_and_markdown_render_every_kind_of_row():
+    from keras_ref.bench import command
+    from keras_ref.cli_output import fitted_table, markdown_table
+
+    rows = [
+        {"backend": "jax", "family": "tf2", "case": "fit mlp (6 tensors)",
+         "component": "tf2.adam", "ours_ms": 2.5, "stock_ms": 2.4, "ratio": 1.04,
+         "ratio_iqr": [1.0, 1.1]},
+        {"backend": "jax", "family": "keras2", "case": "compiled step (16M float32)",
+         "component": "sgd", "ours_ms": 120.0, "stock_ms": 119.0, "ratio": 1.008,
+         "ratio_iqr": [0.99, 1.02], "bound_ms": 100.0, "ratio_to_bound": 1.2,
+         "stock_ratio_to_bound": 1.19},
+    ]  # fmt: skip
+    text = markdown_table(command.COLUMNS, rows, command._cell, "t")
+    assert (
+        "| jax | fit mlp (6 tensors) | tf2.adam | 2.500 | 2.400 | 1.040 | 1.00–1.10 | - |" in text
+    )
+    assert "120.0" in text and "1.200" in text
+    table = fitted_table(command.COLUMNS, rows, command._cell, title="t", width=200)
+    assert table.row_count == 2
+
+
 def test_bench_summary_gives_each_family_its_fit_median():
     from keras_ref.bench.command import _summary
 
@@ -152,6 +175,21 @@ def test_aliases_resolve_to_the_audited_names():
         "mean_squared_error", "nadam",
         "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
     ]  # fmt: skip
+
+
+def test_audit_progress_bar_shows_rows_done_elapsed_and_eta():
+    """In a terminal the audit shows ``done/total elapsed ETA remaining`` while rows come in."""
+    from test_cli_terminal import run_in_terminal
+
+    code, lines = run_in_terminal(
+        ["audit", "--backend", BACKEND, "--only", "sgd", "adam", "--steps", "10",
+         "--dtype", "float32", "--jobs", "1"],
+        120,
+    )  # fmt: skip
+    assert code == 0, "\n".join(lines[-40:])
+    progress = [re.search(r"(\d+)/9 (\d:\d\d:\d\d) ETA (\d:\d\d:\d\d)", line) for line in lines]
+    assert any(progress), "\n".join(lines)
+    assert {int(m[1]) for m in progress if m} <= set(range(1, 10))
 
 
 def test_audit_json_format_on_stdout_is_the_result(tmp_path):

@@ -62,7 +62,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _cell(value) -> str:
+def _cell(key: str, value) -> str:
     if value is None:
         return "-"
     if isinstance(value, list):
@@ -95,6 +95,8 @@ def run(args) -> int:
         messages.print(f"[bold red]{error}[/]", highlight=False)
     rows = [row for r in results.values() if "error" not in r for row in r["rows"]]
     title = "keras_ref vs stock Keras 3 (medians, same process, alternating)"
+    if args.json:  # first: the measurements outlive any problem printing them
+        Path(args.json).write_text(json.dumps({"results": results}, indent=1))
     if args.format == "json":
         print(json.dumps({"results": results}, indent=1))
     elif args.format == "markdown":
@@ -104,8 +106,6 @@ def run(args) -> int:
     for backend, r in results.items():
         if "error" not in r:
             messages.print(_summary(backend, r), markup=False)
-    if args.json:
-        Path(args.json).write_text(json.dumps({"results": results}, indent=1))
     return 1 if failed else 0
 
 
