@@ -48,7 +48,7 @@ def optimizer_row(
     stock_run = None
     if stock is not None:
         with keras.device(f"{device}:0"):
-            stock_run = run_optimizer(stock, params, grads, dtype)
+            stock_run = run_optimizer(stock, params, grads, dtype, compiled=True)
     drift = None
     if label == "defaults":
         drift = stock_default_drift(name, drift_steps or steps, dtype, device)
@@ -97,7 +97,7 @@ def legacy_run(name: str, config: dict, dtype: str, device: str, steps: int) -> 
         params, grads = initial_params(), gradient_sequence(steps=steps)
         optimizer = optimizers.get({"class_name": name, "config": config})
         with keras.device(f"{device}:0"):
-            _RUNS[key] = run_optimizer(optimizer, params, grads, dtype)
+            _RUNS[key] = run_optimizer(optimizer, params, grads, dtype, compiled=True)
     return _RUNS[key]
 
 
@@ -107,7 +107,7 @@ def stock_default_run(name: str, dtype: str, device: str, steps: int) -> list:
     if key not in _RUNS:
         params, grads = initial_params(), gradient_sequence(steps=steps)
         with keras.device(f"{device}:0"):
-            _RUNS[key] = run_optimizer(stock_default(name), params, grads, dtype)
+            _RUNS[key] = run_optimizer(stock_default(name), params, grads, dtype, compiled=True)
     return _RUNS[key]
 
 

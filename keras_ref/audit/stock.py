@@ -74,3 +74,10 @@ def closest_stock(name: str, defaults: dict) -> keras.optimizers.Optimizer:
     return keras.optimizers.Nadam(
         defaults["lr"], defaults["beta_1"], defaults["beta_2"], defaults["epsilon"]
     )
+
+
+def tf2_counterpart(class_name: str) -> keras.optimizers.Optimizer:
+    """The stock class of the same name with its own defaults (tf.keras 2.x's default values;
+    see docs/tf2-optimizers.md for where the formulas differ): what a tf.keras 2.x
+    ``optimizer="<name>"`` becomes in Keras 3, and `keras-ref bench --family tf2`'s baseline."""
+    return getattr(keras.optimizers, class_name)()

@@ -180,7 +180,7 @@ def tf2_optimizer_row(name: str, dtype: str, *, steps: int, device: str) -> Row:
     cls = classes.ALL_OPTIMIZERS[name]
     params, grads = initial_params(), gradient_sequence(steps=steps)
     with keras.device(f"{device}:0"):
-        ours = run_optimizer(cls(), params, grads, dtype)
+        ours = run_optimizer(cls(), params, grads, dtype, compiled=True)
     expected = simulator.simulate(cls.__name__, params, grads, dtype=np.dtype(dtype).type)
     if expected and isinstance(expected[0], (list, tuple)):  # a whole trajectory
         expected = expected[-1]

@@ -24,7 +24,7 @@ import numpy as np
 from keras_ref import losses, optimizers
 from keras_ref.audit.loss_inputs import SPARSE
 from keras_ref.audit.loss_rows import STOCK_FUNCTIONS
-from keras_ref.audit.stock import closest_stock
+from keras_ref.audit.stock import closest_stock, tf2_counterpart
 from keras_ref.bench._backend_jit import block, compiled_step, in_place_scale, jit
 from keras_ref.bench.timing import Paired, in_sequence, lockstep, paired, seconds
 from keras_ref.reference import optimizers as reference
@@ -44,8 +44,30 @@ def _row(case: str, component: str, timing: Paired, scale: float = 1e3) -> dict:
     }  # fmt: skip
 
 
-def _both(name: str) -> dict:
+FAMILIES = ("keras2", "tf2")
+
+
+def family_names(family: str) -> list[str]:
+    """The optimizers `bench` times for `family`: keras2 (Keras 2.2.4) or tf2 (tf.keras 2.x)."""
+    if family == "tf2":
+        from keras_ref.tf2.optimizers import ALL_OPTIMIZERS
+
+        return list(ALL_OPTIMIZERS)
+    return list(TRAFFIC)
+
+
+def _both(name: str, family: str = "keras2") -> dict:
+    """keras_ref's optimizer and the closest stock Keras 3 one, each with the family's defaults."""
+    if family == "tf2":
+        from keras_ref.tf2.optimizers import ALL_OPTIMIZERS
+
+        cls = ALL_OPTIMIZERS[name]
+        return {"ours": cls(), "stock": tf2_counterpart(cls.__name__)}
     return {"ours": optimizers.get(name), "stock": closest_stock(name, reference.DEFAULTS[name])}
+
+
+def component_name(name: str, family: str) -> str:
+    return f"tf2.{name}" if family == "tf2" else name
 
 
 # -- model.fit ---------------------------------------------------------------------------------
@@ -76,15 +98,18 @@ FIT_PLANS = {
 }
 
 
-def fit_case(name: str, model_kind: str, steps: int, runs: int, noise: bool = False) -> dict:
-    """keras_ref against stock in `model.fit`; with `noise`, stock against itself (the ratio
-    such a measurement shows when nothing differs: this machine's noise floor)."""
+def fit_case(
+    name: str, model_kind: str, steps: int, runs: int, noise: bool = False, family: str = "keras2"
+) -> dict:
+    """keras_ref against stock in `model.fit` (`family`'s optimizer `name`, see `_both`); with
+    `noise`, stock against itself (the ratio such a measurement shows when nothing differs: this
+    machine's noise floor)."""
     width, depth, inputs = MODELS[model_kind]
     rng = np.random.default_rng(0)
     x = rng.normal(size=(steps * BATCH, inputs)).astype("float32")
     y = rng.normal(size=(steps * BATCH, 1)).astype("float32")
     fits = {}
-    contenders = _both(name)
+    contenders = _both(name, family)
     if noise:
         contenders["ours"] = closest_stock(name, reference.DEFAULTS[name])
     for who, opt in contenders.items():
@@ -98,7 +123,7 @@ def fit_case(name: str, model_kind: str, steps: int, runs: int, noise: bool = Fa
         fits[who] = fit
     timing = (lockstep if _fits_in_turns() else in_sequence)(fits["ours"], fits["stock"], runs)
     tensors = len(model.trainable_weights)
-    component = f"stock {name} vs itself (noise)" if noise else name
+    component = f"stock {name} vs itself (noise)" if noise else component_name(name, family)
     return _row(f"fit {model_kind} ({tensors} tensors)", component, timing)
 
 
@@ -168,33 +193,41 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m keras_ref.bench.worker")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", nargs="*", default=[])
+    parser.add_argument("--family", choices=[*FAMILIES, "all"], default="keras2")
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     quick, backend = args.quick, keras.backend.backend()
     step_pairs, loss_pairs = (15, 9) if quick else (41, 41)
     fit_runs, fit_steps = FIT_PLANS[backend][0 if quick else 1]
-    names = [n for n in TRAFFIC if not args.only or n in {o.lower() for o in args.only}]
-    loss_names = [] if args.only else list(STOCK_FUNCTIONS)
-    copy = fastest_copy(COPY_SIZE)
-    jobs = []
-    for name in names:
-        jobs.append((f"{name} step", functools.partial(step_case, name, step_pairs, copy)))
-        for kind, steps in fit_steps.items():
-            jobs.append(
-                (f"{name} fit {kind}", functools.partial(fit_case, name, kind, steps, fit_runs))
-            )
-    if not args.only:  # stock Adam against itself: the noise floor of the fit ratios
+    only = {o.lower() for o in args.only}
+    families = FAMILIES if args.family == "all" else (args.family,)
+    copy = fastest_copy(COPY_SIZE) if "keras2" in families else None  # the step cases' probe
+    jobs = []  # (label, family, job)
+    for family in families:
+        for name in family_names(family):
+            if only and name not in only:
+                continue
+            if family == "keras2":
+                job = functools.partial(step_case, name, step_pairs, copy)
+                jobs.append((f"{name} step", family, job))
+            for kind, steps in fit_steps.items():
+                job = functools.partial(fit_case, name, kind, steps, fit_runs, family=family)
+                jobs.append((f"{component_name(name, family)} fit {kind}", family, job))
+    if not only:  # stock Adam against itself: the noise floor of the fit ratios
         for kind, steps in fit_steps.items():
             noise = functools.partial(fit_case, "adam", kind, steps, fit_runs, noise=True)
-            jobs.append((f"noise floor fit {kind}", noise))
+            jobs.append((f"noise floor fit {kind}", "stock", noise))
     batch = 65536 if quick else 262144
-    for name in loss_names:
-        jobs.append((name, functools.partial(loss_case, name, batch, loss_pairs)))
+    if not only and "keras2" in families:
+        for name in STOCK_FUNCTIONS:
+            jobs.append((name, "keras2", functools.partial(loss_case, name, batch, loss_pairs)))
     rows = []
-    for done, (label, job) in enumerate(jobs, start=1):
+    for done, (label, family, job) in enumerate(jobs, start=1):
         started = time.perf_counter()
         row = job()
-        rows.append({"backend": backend, **row, "seconds": time.perf_counter() - started})
+        rows.append(
+            {"backend": backend, "family": family, **row, "seconds": time.perf_counter() - started}
+        )
         print(f"PROGRESS {done} {len(jobs)} {backend} {label}", flush=True)
     result = {"rows": rows}
     with open(args.out, "w") as f:
