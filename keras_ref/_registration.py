@@ -21,6 +21,7 @@ REGISTERING_MODULES = (
     "keras_ref.losses",
     "keras_ref.metrics",
     "keras_ref.legacy_h5",
+    "keras_ref.tf2",
 )
 
 

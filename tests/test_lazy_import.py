@@ -9,6 +9,7 @@ import textwrap
 
 import keras
 import numpy as np
+import pytest
 from support import BACKEND
 
 import keras_ref
@@ -69,10 +70,13 @@ def test_import_on_jax_never_imports_tensorflow():
     assert out.strip() == "False"
 
 
-def test_saved_model_loads_in_a_fresh_process_without_custom_objects(tmp_path):
-    """Both import orders: keras_ref before Keras (import hook) and after (registered at once)."""
+@pytest.mark.parametrize("family", ["keras2", "tf2"])
+def test_saved_model_loads_in_a_fresh_process_without_custom_objects(tmp_path, family):
+    """Both import orders: keras_ref before Keras (import hook) and after (registered at once);
+    both families' optimizers (`keras_ref>Nadam`, `keras_ref.tf2>Nadam`)."""
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
-    keras_ref.compile(model, keras_ref.Nadam(lr=0.01), "logcosh", metrics=["mae"])
+    optimizer = keras_ref.Nadam(lr=0.01) if family == "keras2" else keras_ref.tf2.Nadam(0.01)
+    keras_ref.compile(model, optimizer, "logcosh", metrics=["mae"])
     x, y = np.ones((4, 3), "float32"), np.zeros((4, 2), "float32")
     model.fit(x, y, epochs=1, verbose=0)  # builds the optimizer, so its state is saved
     path = tmp_path / "m.keras"
@@ -86,4 +90,7 @@ def test_saved_model_loads_in_a_fresh_process_without_custom_objects(tmp_path):
             """,
             KERAS_BACKEND=BACKEND,
         )
-        assert out.split() == ["keras_ref.optimizers.nadam", "keras_ref.losses.classes"], out
+        module = (
+            "keras_ref.optimizers.nadam" if family == "keras2" else "keras_ref.tf2.optimizers.nadam"
+        )
+        assert out.split() == [module, "keras_ref.losses.classes"], out
