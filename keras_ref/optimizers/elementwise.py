@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import keras
 from keras import ops
 
 from keras_ref._numerics import constant, nonnegative_maximum
@@ -124,7 +123,9 @@ class KerasOps:
         return function(a, *scalars)
 
     def _variable(self, x) -> bool:
-        return self._optimizer is not None and isinstance(x, keras.Variable)
+        # a keras Variable, or the backend's own (TensorFlow's distributed update hands the
+        # rule a tf.Variable): anything updated in place, as `assign_sub` is
+        return self._optimizer is not None and hasattr(x, "assign_sub")
 
 
 KERAS_OPS = KerasOps()  # for the step's scalars, outside any rule
