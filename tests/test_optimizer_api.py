@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import keras
@@ -226,3 +227,19 @@ def test_config_round_trips_a_schedule():
     clone = keras_ref.SGD.from_config(opt.get_config())
     assert isinstance(learning_rate_holder(clone), keras.optimizers.schedules.InverseTimeDecay)
     assert clone.decay == 0.01
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [
+        *keras_ref.optimizers.ALL_OPTIMIZERS.values(),
+        *keras_ref.tf2.optimizers.ALL_OPTIMIZERS.values(),
+    ],
+    ids=lambda cls: f"{cls.__module__.split('.')[1]}.{cls.__name__}",
+)
+def test_get_config_saves_every_constructor_argument(cls):
+    """`_config_keys` names every hyper-parameter the constructor takes (both families)."""
+    ignored = {"self", "lr", "learning_rate", "decay", "name", "kwargs"}
+    arguments = set(inspect.signature(cls.__init__).parameters) - ignored
+    assert arguments == set(cls._config_keys)
+    assert arguments <= set(cls().get_config())

@@ -26,6 +26,8 @@ class Adadelta(LegacyOptimizer):
     Same update as stock Keras 3 `Adadelta` given ``learning_rate=1.0`` (stock default 0.001).
     """
 
+    _config_keys = ("rho", "epsilon")
+
     default_lr = 1.0
     _slot_names = ("accumulator", "delta_accumulator")
 
@@ -71,8 +73,3 @@ class Adadelta(LegacyOptimizer):
         u = o.mul(g, o.sqrt(root, into=root))
         root = o.add(a, eps)
         return o.div(u, o.sqrt_divisor(root, into=root), into=u)
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update(rho=self.rho, epsilon=self.epsilon)
-        return config

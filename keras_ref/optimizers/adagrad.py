@@ -25,6 +25,8 @@ class Adagrad(LegacyOptimizer):
     to lr=0.001; its first default step is 10-300x smaller (no stock equivalent).
     """
 
+    _config_keys = ("epsilon",)
+
     default_lr = 0.01
     _slot_names = ("accumulator",)
 
@@ -47,8 +49,3 @@ class Adagrad(LegacyOptimizer):
         (a,) = slots
         a = o.add(a, o.square(g), into=a)
         return o.sub(p, rms_step(o, o.mul(lr, g), a, eps), into=p), [a]
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update(epsilon=self.epsilon)
-        return config

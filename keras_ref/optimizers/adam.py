@@ -30,6 +30,8 @@ class Adam(LegacyOptimizer):
     rounding: legacy computes ``1 - b`` from the float32-rounded beta.
     """
 
+    _config_keys = ("beta_1", "beta_2", "epsilon", "amsgrad")
+
     default_lr = 0.001
 
     def __init__(
@@ -72,10 +74,3 @@ class Adam(LegacyOptimizer):
             v = o.nonnegative_maximum(vhat[0], v, into=vhat[0])
             new.append(v)
         return o.sub(p, rms_step(o, o.mul(lr_t, m), v, eps), into=p), new
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update(
-            beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon, amsgrad=self.amsgrad
-        )
-        return config

@@ -28,6 +28,8 @@ class Adamax(LegacyOptimizer):
     up to rounding.
     """
 
+    _config_keys = ("beta_1", "beta_2", "epsilon")
+
     default_lr = 0.002
     _slot_names = ("m", "u")
 
@@ -60,8 +62,3 @@ class Adamax(LegacyOptimizer):
         step = o.mul(lr_t, m)
         denominator = o.add(u, eps)
         return o.sub(p, o.div(step, denominator, into=step), into=p), [m, u]
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
-        return config

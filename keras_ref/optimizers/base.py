@@ -122,6 +122,7 @@ class LegacyOptimizer(compat.OptimizerHooks):
     has_decay: ClassVar[bool] = True
     _multi_tensor: ClassVar[bool] = True  # torch: use the torch._foreach_* path where it applies
     _slot_names: ClassVar[tuple[str, ...]] = ()
+    _config_keys: ClassVar[tuple[str, ...]] = ()  # the constructor arguments get_config saves
 
     def __init__(self, lr: LearningRate | None, *, decay: float = 0.0, **kwargs: Any) -> None:
         owner = type(self).__name__
@@ -302,6 +303,7 @@ class LegacyOptimizer(compat.OptimizerHooks):
     # -- config -------------------------------------------------------------------------------
     def get_config(self) -> dict:
         config = super().get_config()
+        config.update({key: getattr(self, key) for key in self._config_keys})
         exact = self._exact_learning_rate()
         if exact is not None:
             config["learning_rate"] = exact  # not its float32 rounding

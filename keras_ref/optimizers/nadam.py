@@ -72,6 +72,8 @@ class Nadam(LegacyOptimizer):
     ``mu_100`` is 0.892 against the legacy 0.457) and defaults to lr=0.001.
     """
 
+    _config_keys = ("beta_1", "beta_2", "epsilon", "schedule_decay")
+
     default_lr = 0.002
     has_decay = False
     _slot_names = ("m", "v")
@@ -144,13 +146,3 @@ class Nadam(LegacyOptimizer):
         root = o.div(v, s.bias_correction_2)
         root = o.add(o.sqrt(root, into=root), s.eps, into=root)
         return o.sub(p, o.div(step, root, into=step), into=p), [m, v]
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update(
-            beta_1=self.beta_1,
-            beta_2=self.beta_2,
-            epsilon=self.epsilon,
-            schedule_decay=self.schedule_decay,
-        )
-        return config

@@ -26,6 +26,8 @@ class RMSprop(LegacyOptimizer):
     step is 0.71x this one at |g| ~ 1e-3 and 0.10x at |g| ~ 1e-4 (no stock equivalent).
     """
 
+    _config_keys = ("rho", "epsilon")
+
     default_lr = 0.001
     _slot_names = ("accumulator",)
 
@@ -55,8 +57,3 @@ class RMSprop(LegacyOptimizer):
         (a,) = slots
         a = moving_average(o, a, o.square(g), rho, one_minus_rho, x_is_temporary=True)
         return o.sub(p, rms_step(o, o.mul(lr, g), a, eps), into=p), [a]
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update(rho=self.rho, epsilon=self.epsilon)
-        return config

@@ -28,6 +28,8 @@ class SGD(LegacyOptimizer):
     ``0 * m`` turns the ±inf parameter into NaN at the next step; here it stays ±inf.
     """
 
+    _config_keys = ("momentum", "nesterov")
+
     default_lr = 0.01
 
     def __init__(
@@ -63,8 +65,3 @@ class SGD(LegacyOptimizer):
         if self.nesterov:  # p <- (p + momentum*v) - lr*g
             return o.sub(o.add(p, o.mul(momentum, v), into=p), lr_g, into=p), [v]
         return o.add(p, v, into=p), [v]
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update(momentum=self.momentum, nesterov=self.nesterov)
-        return config

@@ -26,6 +26,8 @@ class Adadelta(TF2Optimizer):
     Defaults: ``learning_rate=0.001, rho=0.95, epsilon=1e-07``. See docs/tf2-optimizers.md.
     """
 
+    _config_keys = ("rho", "epsilon")
+
     _slot_names = ("accum_grad", "accum_var")
 
     def __init__(
@@ -57,8 +59,3 @@ class Adadelta(TF2Optimizer):
         u = o.sqrt(u, into=u)
         u = o.mul(u, o.rsqrt(o.add(a, eps)), into=u)
         return o.mul(u, g, into=u)
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update(rho=self.rho, epsilon=self.epsilon)
-        return config

@@ -22,6 +22,8 @@ class Adagrad(TF2Optimizer):
     See docs/tf2-optimizers.md.
     """
 
+    _config_keys = ("initial_accumulator_value", "epsilon")
+
     _slot_names = ("accumulator",)
 
     def __init__(
@@ -50,13 +52,6 @@ class Adagrad(TF2Optimizer):
     # the update is Keras 2.2.4's (docs/tf2-optimizers.md); only the start of `a` differs
     _step_scalars = LegacyAdagrad._step_scalars
     _rule = LegacyAdagrad._rule
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update(
-            initial_accumulator_value=self.initial_accumulator_value, epsilon=self.epsilon
-        )
-        return config
 
     @classmethod
     def from_config(cls, config: dict, custom_objects=None):

@@ -30,6 +30,8 @@ class Adam(TF2Optimizer):
     See docs/tf2-optimizers.md.
     """
 
+    _config_keys = ("beta_1", "beta_2", "epsilon", "amsgrad")
+
     def __init__(
         self,
         learning_rate: LearningRate | None = 0.001,
@@ -70,10 +72,3 @@ class Adam(TF2Optimizer):
             v = o.nonnegative_maximum(vhat[0], v, into=vhat[0])
             new.append(v)
         return o.sub(p, rms_step(o, o.mul(m, alpha), v, eps), into=p), new
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update(
-            beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon, amsgrad=self.amsgrad
-        )
-        return config

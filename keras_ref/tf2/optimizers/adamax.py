@@ -28,6 +28,8 @@ class Adamax(TF2Optimizer):
     See docs/tf2-optimizers.md.
     """
 
+    _config_keys = ("beta_1", "beta_2", "epsilon")
+
     _slot_names = ("m", "v")
 
     def __init__(
@@ -59,8 +61,3 @@ class Adamax(TF2Optimizer):
         step = o.div(m, o.add(u, eps))
         step = o.mul(lr_t, step, into=step)  # lr_t * (m / (u + eps))
         return o.sub(p, step, into=p), [m, u]
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
-        return config

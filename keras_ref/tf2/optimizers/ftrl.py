@@ -23,6 +23,15 @@ class Ftrl(TF2Optimizer):
     every regularization strength and ``beta`` 0. See docs/tf2-optimizers.md.
     """
 
+    _config_keys = (
+        "learning_rate_power",
+        "initial_accumulator_value",
+        "l1_regularization_strength",
+        "l2_regularization_strength",
+        "l2_shrinkage_regularization_strength",
+        "beta",
+    )
+
     takes_lr = False
     _slot_names = ("accumulator", "linear")
 
@@ -106,15 +115,3 @@ class Ftrl(TF2Optimizer):
         shrunk = o.sub(o.mul(l1, o.sign(z)), z)
         shrunk = o.div(shrunk, q, into=shrunk)  # (sign(z)*l1 - z) / q
         return o.where(o.greater(o.abs(z), l1), shrunk, zero), [n_new, z]
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update(
-            learning_rate_power=self.learning_rate_power,
-            initial_accumulator_value=self.initial_accumulator_value,
-            l1_regularization_strength=self.l1_regularization_strength,
-            l2_regularization_strength=self.l2_regularization_strength,
-            l2_shrinkage_regularization_strength=self.l2_shrinkage_regularization_strength,
-            beta=self.beta,
-        )
-        return config

@@ -28,6 +28,8 @@ class Nadam(TF2Optimizer):
     schedule_decay=0.004``; `decay=` is ignored, as there. See docs/tf2-optimizers.md.
     """
 
+    _config_keys = ("beta_1", "beta_2", "epsilon", "schedule_decay")
+
     has_decay = False
     _slot_names = ("m", "v")
 
@@ -86,13 +88,3 @@ class Nadam(TF2Optimizer):
 
     # the update itself is Keras 2.2.4's (docs/tf2-optimizers.md): only the schedule differs
     _rule = LegacyNadam._rule
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update(
-            beta_1=self.beta_1,
-            beta_2=self.beta_2,
-            epsilon=self.epsilon,
-            schedule_decay=self.schedule_decay,
-        )
-        return config

@@ -28,6 +28,8 @@ class RMSprop(TF2Optimizer):
     See docs/tf2-optimizers.md.
     """
 
+    _config_keys = ("rho", "momentum", "epsilon", "centered")
+
     def __init__(
         self,
         learning_rate: LearningRate | None = 0.001,
@@ -88,10 +90,3 @@ class RMSprop(TF2Optimizer):
             denominator = o.sub(a, o.square(mg))
         step = rms_step(o, o.mul(lr, g), denominator, eps)
         return o.sub(p, step, into=p), [a] + ([mg] if self.centered else [])
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update(
-            rho=self.rho, momentum=self.momentum, epsilon=self.epsilon, centered=self.centered
-        )
-        return config

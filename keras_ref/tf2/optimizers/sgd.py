@@ -19,6 +19,8 @@ class SGD(TF2Optimizer):
     Defaults: ``learning_rate=0.01, momentum=0.0, nesterov=False``. See docs/tf2-optimizers.md.
     """
 
+    _config_keys = ("momentum", "nesterov")
+
     default_lr = 0.01
 
     def __init__(
@@ -54,8 +56,3 @@ class SGD(TF2Optimizer):
             step = o.sub(step, g_lr, into=step)
             return o.sub(p, o.neg(step, into=step), into=p), [v]
         return o.sub(p, o.neg(v), into=p), [v]
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update(momentum=self.momentum, nesterov=self.nesterov)
-        return config
